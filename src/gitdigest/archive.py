@@ -1,0 +1,279 @@
+"""Public-inbox archives and mailboxes -> raw messages (bytes). Knows nothing of email.
+
+A v2 archive is a set of epoch repositories (`git/0.git`, `git/1.git` ...), each
+commit adding one message as the blob `m`, or removing one as `d`. A v1 archive
+is one repository holding a file per message. Ranges resolve with git's own
+semantics (GitPython); commits and blobs are read in-process with pygit2.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import mailbox
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+import pygit2
+from pygit2.enums import DeltaStatus, RepositoryOpenFlag, SortMode
+
+from .errors import GitError, NotAnArchiveError, RangeError
+from .model import RawMessage
+
+_EPOCH_NAME = re.compile(r"^(\d+)\.git$")
+_V1_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{38}$")
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """One repository of an archive."""
+
+    number: int
+    path: Path
+
+
+@dataclass(frozen=True)
+class Archive:
+    """An opened public-inbox archive: its layout and its epochs, oldest first."""
+
+    top: Path
+    layout: int
+    """1 or 2, public-inbox's own layout versions."""
+    epochs: tuple[Epoch, ...]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The archive commits a digest reads, per epoch, oldest first."""
+
+    archive: Archive
+    commits: tuple[tuple[Epoch, tuple[str, ...]], ...]
+    first: str = ""
+    last: str = ""
+
+    @property
+    def count(self) -> int:
+        """How many archive commits are selected."""
+        return sum(len(ids) for _, ids in self.commits)
+
+
+def open_archive(path: Path) -> Archive:
+    """Find the archive at `path`: a v2 top dir, a single v2 epoch, or a v1 repository."""
+    path = path.expanduser()
+    if not path.exists():
+        raise NotAnArchiveError(f"{path}: no such directory")
+    epochs = _v2_epochs(path)
+    if epochs:
+        return Archive(top=path, layout=2, epochs=epochs)
+    repo = _repository(path)
+    if repo is None:
+        raise NotAnArchiveError(f"{path}: not a public-inbox archive (no git/N.git epochs, not a git repository)")
+    layout = _layout_of(repo)
+    if layout == 0:
+        raise NotAnArchiveError(f"{path}: a git repository, but not a public-inbox archive")
+    number = _epoch_number(path)
+    return Archive(top=path, layout=layout, epochs=(Epoch(number, Path(repo.path)),))
+
+
+def _v2_epochs(top: Path) -> tuple[Epoch, ...]:
+    gitdir = top / "git"
+    if not gitdir.is_dir():
+        return ()
+    found = []
+    for child in gitdir.iterdir():
+        match = _EPOCH_NAME.match(child.name)
+        if match and _repository(child) is not None:
+            found.append(Epoch(int(match.group(1)), child))
+    return tuple(sorted(found, key=lambda e: e.number))
+
+
+def _epoch_number(path: Path) -> int:
+    match = _EPOCH_NAME.match(path.resolve().name)
+    return int(match.group(1)) if match else 0
+
+
+def _repository(path: Path) -> pygit2.Repository | None:
+    try:
+        return pygit2.Repository(str(path), RepositoryOpenFlag.NO_SEARCH)
+    except (pygit2.GitError, KeyError):
+        return None
+
+
+def _layout_of(repo: pygit2.Repository) -> int:
+    """2 when the tip holds `m` or `d`, 1 when it holds `ab/cdef...` files, else 0."""
+    if repo.head_is_unborn:
+        return 0
+    tree = repo.head.peel(pygit2.Commit).tree
+    names = {entry.name for entry in tree}
+    if names & {"m", "d"}:
+        return 2
+    if names and all(len(n) == 2 for n in names):
+        return 1
+    return 0
+
+
+def _open(epoch: Epoch) -> pygit2.Repository:
+    return pygit2.Repository(str(epoch.path), RepositoryOpenFlag.NO_SEARCH)
+
+
+def _owning_epoch(archive: Archive, rev: str) -> Epoch:
+    """The epoch where `rev` resolves, newest first, so `HEAD` means the newest tip."""
+    for epoch in reversed(archive.epochs):
+        try:
+            _open(epoch).revparse_single(rev).peel(pygit2.Commit)
+            return epoch
+        except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+            continue
+    raise RangeError(f"{rev}: unknown revision in the archive {archive.top}")
+
+
+def _rev_list(epoch: Epoch, *revs: str) -> tuple[str, ...]:
+    """`git rev-list --reverse` over `revs`, git's own range semantics."""
+    try:
+        out = git.Repo(epoch.path).git.rev_list("--reverse", "--end-of-options", *revs)
+    except git.GitCommandError as err:
+        raise GitError(f"git rev-list failed in {epoch.path}: {err.stderr.strip()}") from err
+    return tuple(out.split())
+
+
+def _check_rev(rev: str) -> str:
+    # A revision that starts with '-' would reach git as an option.
+    if not rev or rev.startswith("-") or any(c.isspace() or c == "\0" for c in rev):
+        raise RangeError(f"{rev!r}: not a revision")
+    return rev
+
+
+def select_range(archive: Archive, spec: str) -> Selection:
+    """The archive commits of `A..B` (or of everything up to `B`), across epochs."""
+    start, dots, end = spec.partition("..")
+    if dots and end.startswith("."):
+        raise RangeError(f"{spec}: symmetric ranges (A...B) mean nothing in an archive")
+    end = _check_rev(end or "HEAD") if dots else _check_rev(start)
+    start = _check_rev(start) if dots else ""
+    last = _owning_epoch(archive, end)
+    first = _owning_epoch(archive, start) if start else archive.epochs[0]
+    if first.number > last.number:
+        raise RangeError(f"{spec}: {start} comes after {end} in the archive")
+    picked = []
+    for epoch in archive.epochs:
+        if not first.number <= epoch.number <= last.number:
+            continue
+        lower = (f"^{start}",) if epoch == first and start else ()
+        upper = end if epoch == last else _tip(epoch)
+        if upper:
+            picked.append((epoch, _rev_list(epoch, upper, *lower)))
+    return Selection(archive, tuple(picked), first=start, last=end)
+
+
+def _tip(epoch: Epoch) -> str:
+    repo = _open(epoch)
+    return "" if repo.head_is_unborn else str(repo.head.target)
+
+
+def select_dates(
+    archive: Archive,
+    since: datetime.datetime | None,
+    until: datetime.datetime | None,
+) -> Selection:
+    """The archive commits whose message date (the commit's author date) lies in the period."""
+    low = since.timestamp() if since else float("-inf")
+    high = until.timestamp() if until else float("inf")
+    picked = []
+    for epoch in archive.epochs:
+        repo = _open(epoch)
+        if repo.head_is_unborn:
+            continue
+        walker = repo.walk(repo.head.target, SortMode.TOPOLOGICAL | SortMode.REVERSE)
+        ids = tuple(str(c.id) for c in walker if low <= c.author.time < high)
+        picked.append((epoch, ids))
+    return Selection(archive, tuple(picked))
+
+
+def read(selection: Selection) -> Iterator[RawMessage]:
+    """The messages the selected commits add (or remove), in archive order."""
+    for epoch, ids in selection.commits:
+        repo = _open(epoch)
+        reader = _read_v2 if selection.archive.layout == 2 else _read_v1
+        for cid in ids:
+            yield from reader(repo, repo[cid].peel(pygit2.Commit), epoch.number)
+
+
+def _read_v2(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iterator[RawMessage]:
+    tree = commit.tree
+    for name, removed in (("m", False), ("d", True)):
+        if name in tree:
+            entry = tree[name]
+            try:
+                data = repo[entry.id].data
+            except KeyError:
+                # A missing blob (a partial or damaged clone): say so, don't stop.
+                data = b""
+            yield RawMessage(data, str(entry.id), str(commit.id), epoch, removed)
+
+
+def _read_v1(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iterator[RawMessage]:
+    if commit.parents:
+        diff = repo.diff(commit.parents[0].tree, commit.tree)
+    else:
+        diff = commit.tree.diff_to_tree(swap=True)
+    for delta in diff.deltas:
+        removed = delta.status == DeltaStatus.DELETED
+        side = delta.old_file if removed else delta.new_file
+        if not _V1_NAME.match(side.path):
+            continue
+        try:
+            data = repo[side.id].data
+        except KeyError:
+            data = b""
+        yield RawMessage(data, str(side.id), str(commit.id), epoch, removed)
+
+
+def read_mailbox(path: Path) -> Iterator[RawMessage]:
+    """Every message of an mbox file or a maildir, as bytes, in file order."""
+    path = path.expanduser()
+    if path.is_dir():
+        if not (path / "cur").is_dir() and not (path / "new").is_dir():
+            raise NotAnArchiveError(f"{path}: not a maildir (no cur/ or new/)")
+        box: mailbox.Mailbox = mailbox.Maildir(str(path), create=False)
+        keys: Iterable[str] = sorted(box.keys())
+    elif path.is_file():
+        box = mailbox.mbox(str(path), create=False)
+        keys = box.keys()
+    else:
+        raise NotAnArchiveError(f"{path}: no such mbox or maildir")
+    try:
+        for key in keys:
+            data = box.get_bytes(key)
+            yield RawMessage(data, hashlib.sha1(data).hexdigest())
+    finally:
+        box.close()
+
+
+def head_commits(archive: Archive) -> Sequence[str]:
+    """The tip of every epoch, oldest epoch first: what "the whole archive" ends at."""
+    return tuple(tip for tip in (_tip(e) for e in archive.epochs) if tip)
+
+
+def read_blob(archive: Archive, epoch: int, blob: str) -> RawMessage:
+    """One message by blob id, for the few messages a report prints in full."""
+    for candidate in archive.epochs:
+        if candidate.number == epoch:
+            return RawMessage(_open(candidate)[blob].data, blob, epoch=epoch)
+    raise NotAnArchiveError(f"{archive.top}: no epoch {epoch}")
+
+
+def list_name(archive: Archive) -> str:
+    """The list's name: from the lore URL the archive was cloned from, else its directory."""
+    for epoch in archive.epochs:
+        url = _open(epoch).config.get_multivar("remote.origin.url")
+        for value in url:
+            match = re.search(r"/([^/]+)/(?:git/)?\d+(?:\.git)?/?$", value)
+            if match:
+                return match.group(1)
+    top = archive.top.resolve()
+    if _EPOCH_NAME.match(top.name):
+        top = top.parent.parent if top.parent.name == "git" else top.parent
+    return top.name

@@ -1,0 +1,269 @@
+"""The records that flow between the stages of the pipeline.
+
+Every record is a frozen dataclass: stages take records and return new ones,
+and nothing is a positional tuple.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Person:
+    """A name and a lower-cased address."""
+
+    name: str
+    email: str
+
+    @property
+    def domain(self) -> str:
+        """The part of the address after the last `@`, or '' when there is none."""
+        return self.email.rpartition("@")[2] if "@" in self.email else ""
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else f"<{self.email}>"
+
+
+@dataclass(frozen=True)
+class RawMessage:
+    """One message as stored in an archive: bytes, not yet parsed."""
+
+    data: bytes
+    blob: str
+    """Object id of the message blob (for an mbox, a sha1 of the bytes)."""
+    commit: str = ""
+    """Archive commit that added the message ('' for an mbox)."""
+    epoch: int = 0
+    """Epoch number of a v2 archive (0 for v1 and mbox)."""
+    removed: bool = False
+    """The commit removed this message (a v2 `d` blob, a v1 deletion)."""
+    time: int = 0
+    """The archive commit's author time (the message date public-inbox recorded)."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A subject line split into its parts, as b4 reads it."""
+
+    full: str
+    """The decoded subject with folded white space."""
+    title: str
+    """The subject without its bracketed prefixes."""
+    prefixes: tuple[str, ...] = ()
+    """Every bracketed word except version, counter, RFC and RESEND (`PATCH`, `net-next`)."""
+    version: int = 1
+    counter: int = 1
+    total: int = 1
+    is_reply: bool = False
+    is_patch: bool = False
+    """A `PATCH` prefix is present."""
+    rfc: bool = False
+    resend: bool = False
+    is_pull: bool = False
+    """A `GIT PULL` request."""
+    version_inferred: bool = True
+    counters_inferred: bool = True
+
+    @property
+    def tag(self) -> str:
+        """The bracketed prefix as it would be rebuilt: `[PATCH v4 1/7]`."""
+        words = list(self.prefixes) or ["PATCH"]
+        if self.rfc:
+            words.insert(0, "RFC")
+        if self.resend:
+            words.append("RESEND")
+        if not self.version_inferred:
+            words.append(f"v{self.version}")
+        if not self.counters_inferred:
+            width = len(str(self.total))
+            words.append(f"{self.counter:0{width}d}/{self.total}")
+        return "[" + " ".join(words) + "]"
+
+
+@dataclass(frozen=True)
+class Trailer:
+    """One `Name: value` trailer line from a message body."""
+
+    name: str
+    value: str
+    person: Person | None = None
+
+    @property
+    def lname(self) -> str:
+        """The trailer name in lower case, for comparisons."""
+        return self.name.lower()
+
+
+REVIEW_TRAILERS = frozenset({"reviewed-by", "acked-by", "tested-by"})
+
+
+@dataclass(frozen=True)
+class Message:
+    """One parsed email: what every later stage needs, and no body text."""
+
+    msgid: str
+    date: datetime.datetime
+    """Timezone-aware; UTC when the message had no usable zone."""
+    sender: Person
+    """The From: header."""
+    author: Person
+    """The in-body From:, then X-Original-From, then the sender."""
+    subject: Subject
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    has_diff: bool = False
+    diffstat: str = ""
+    """The diffstat block as posted, lines joined by newlines."""
+    trailers: tuple[Trailer, ...] = ()
+    change_id: str | None = None
+    base_commit: str | None = None
+    patch_id: str | None = None
+    """`git patch-id --stable` of the body; set by the patchid stage."""
+    blob: str = ""
+    commit: str = ""
+    epoch: int = 0
+
+    @property
+    def is_cover(self) -> bool:
+        """A `0/N` message that opens a series."""
+        return (
+            not self.subject.is_reply
+            and not self.subject.counters_inferred
+            and self.subject.counter == 0
+        )
+
+    @property
+    def is_patch(self) -> bool:
+        """A message that carries a diff and is not a reply."""
+        return self.has_diff and not self.subject.is_reply
+
+    @property
+    def is_contribution(self) -> bool:
+        """A patch email: a patch or a cover letter, counted in the statistics."""
+        return (self.is_patch or self.is_cover) and not self.subject.is_pull
+
+    @property
+    def review_trailers(self) -> tuple[Trailer, ...]:
+        """Reviewed-by, Acked-by and Tested-by given by this message."""
+        return tuple(t for t in self.trailers if t.lname in REVIEW_TRAILERS)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A message that could not be parsed, and why."""
+
+    blob: str
+    reason: str
+    commit: str = ""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One posting of a series: vN with its cover letter and patches."""
+
+    key: str
+    """Message-id of the cover letter, or of the first patch when there is none."""
+    version: int
+    subject: str
+    """The series title: the cover letter's, else the first patch's."""
+    author: Person
+    date: datetime.datetime
+    cover: Message | None
+    patches: tuple[Message, ...]
+    total: int
+    """The N of `k/N` (0 for a single unnumbered patch is given as 1)."""
+    rfc: bool = False
+    resend: bool = False
+    is_pull: bool = False
+    prefixes: tuple[str, ...] = ()
+
+    @property
+    def messages(self) -> tuple[Message, ...]:
+        """The cover letter, if any, then the patches in order."""
+        return ((self.cover,) if self.cover else ()) + self.patches
+
+
+class Status(str, enum.Enum):
+    """What a series' revision is, seen from the digest's period."""
+
+    NEW = "new"
+    REVISED = "revised"
+    SUPERSEDED = "superseded"
+    MERGED = "merged"
+    PARTIALLY_MERGED = "partially-merged"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """All revisions of one series, oldest first."""
+
+    key: str
+    revisions: tuple[Revision, ...]
+
+
+@dataclass(frozen=True)
+class SeriesReport:
+    """One revision inside the period, with its status and history."""
+
+    topic: str
+    revision: Revision
+    status: Status
+    superseded_by: Revision | None = None
+    history: tuple[Revision, ...] = ()
+    """Earlier revisions of the same topic, newest first."""
+
+
+@dataclass(frozen=True)
+class Count:
+    """A row of a statistics table."""
+
+    key: str
+    count: int
+    person: Person | None = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Contributor, domain and reviewer counts over the period, sorted by count."""
+
+    contributors: tuple[Count, ...]
+    domains: tuple[Count, ...]
+    reviewers: tuple[Count, ...]
+    unanswered: tuple[str, ...] = ()
+    """Keys of revisions that got no reply at all."""
+
+
+@dataclass(frozen=True)
+class MessageText:
+    """The readable parts of one message, loaded only for what a report shows."""
+
+    msgid: str
+    description: str
+    """The commit message or cover letter text, above the `---` line."""
+    diffstat: str
+
+
+@dataclass(frozen=True)
+class Period:
+    """What the digest covers."""
+
+    start: str = ""
+    end: str = ""
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+    list_name: str = ""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything a renderer needs, and nothing it must compute."""
+
+    period: Period
+    series: tuple[SeriesReport, ...]
+    stats: Stats
+    texts: dict[str, MessageText] = field(default_factory=dict)
+    skipped: tuple[Skipped, ...] = ()
+    message_count: int = 0

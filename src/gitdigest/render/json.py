@@ -1,0 +1,86 @@
+"""The JSON report: the contract other tools rely on (DESIGN.md, schema 1)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import Count, Digest, Message, Person, Revision, SeriesReport
+
+SCHEMA = 1
+
+
+def render(digest: Digest) -> str:
+    """The digest as one JSON object, keys in a stable order."""
+    return json.dumps(as_dict(digest), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_dict(digest: Digest) -> dict[str, Any]:
+    """The digest as plain data, following the schema."""
+    period = digest.period
+    return {
+        "schema": SCHEMA,
+        "list": period.list_name,
+        "range": {
+            "from": period.start,
+            "to": period.end,
+            "since": _iso(period.since),
+            "until": _iso(period.until),
+        },
+        "messages": digest.message_count,
+        "series": [_series(r) for r in digest.series],
+        "contributors": [_count(c) for c in digest.stats.contributors],
+        "domains": [{"domain": c.key, "count": c.count} for c in digest.stats.domains],
+        "reviewers": [_count(c) for c in digest.stats.reviewers],
+        "unanswered": list(digest.stats.unanswered),
+        "skipped": [{"blob": s.blob, "commit": s.commit, "reason": s.reason} for s in digest.skipped],
+    }
+
+
+def _iso(when) -> str | None:
+    return when.isoformat() if when else None
+
+
+def _person(person: Person) -> dict[str, str]:
+    return {"name": person.name, "email": person.email}
+
+
+def _count(row: Count) -> dict[str, Any]:
+    assert row.person is not None
+    return {**_person(row.person), "count": row.count}
+
+
+def _series(report: SeriesReport) -> dict[str, Any]:
+    rev = report.revision
+    return {
+        "topic": report.topic,
+        "subject": rev.subject,
+        "version": rev.version,
+        "status": report.status.value,
+        "author": _person(rev.author),
+        "date": _iso(rev.date),
+        "cover_msgid": rev.cover.msgid if rev.cover else None,
+        "total": rev.total,
+        "rfc": rev.rfc,
+        "resend": rev.resend,
+        "pull": rev.is_pull,
+        "superseded_by": _newer(report.superseded_by),
+        "history": [{"version": r.version, "msgid": r.key, "date": _iso(r.date)} for r in report.history],
+        "patches": [_patch(m) for m in rev.patches],
+    }
+
+
+def _newer(rev: Revision | None) -> dict[str, Any] | None:
+    return {"version": rev.version, "msgid": rev.key, "date": _iso(rev.date)} if rev else None
+
+
+def _patch(msg: Message) -> dict[str, Any]:
+    return {
+        "msgid": msg.msgid,
+        "counter": msg.subject.counter,
+        "total": msg.subject.total,
+        "subject": msg.subject.title,
+        "author": _person(msg.author),
+        "patch_id": msg.patch_id,
+        "merged": None,
+    }

@@ -1,0 +1,125 @@
+"""The text report: the layout of the user's sample, with its flaws fixed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..model import Count, Digest, Message, SeriesReport, Status
+from ..stats import top
+from .common import TOP, clean, day, flags, label, live, revision_history, short, span, superseded_note, tag, title
+
+RULE = "-" * 70
+
+
+def render(digest: Digest) -> str:
+    """The whole text report."""
+    parts = [
+        "F" + span(digest)[1:],
+        clean(title(digest)),
+        "",
+        *_table(f"Top {TOP} contributor email domains (by patch author)", digest.stats.domains, _domain),
+        *_table(f"Top {TOP} contributors (by patch author)", digest.stats.contributors, _person),
+        "===== Patch list in this time period =====",
+        "",
+        *_patch_list(digest.series),
+        "",
+        "===== Patch Commit Messages ====",
+        "",
+        *_commit_messages(digest),
+        *_table(f"Top {TOP} reviewers (Reviewed-by, Acked-by, Tested-by in replies)", digest.stats.reviewers, _person),
+        *_unanswered(digest),
+        *_footer(digest),
+    ]
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def _domain(row: Count) -> str:
+    return f"{row.count:7d} {clean(row.key)}"
+
+
+def _person(row: Count) -> str:
+    return f"{row.count:7d}  {clean(str(row.person))}"
+
+
+def _table(heading: str, rows: Sequence[Count], line) -> list[str]:
+    table = top(rows, TOP)
+    out = [heading, ""] + [line(r) for r in table.rows]
+    if not rows:
+        out.append("      (none)")
+    if table.hidden:
+        at = f" with {table.hidden_at} each" if table.hidden_at else ""
+        out.append(f"        ... and {table.hidden} more{at}")
+    return out + [""]
+
+
+def _patch_list(reports: Sequence[SeriesReport]) -> list[str]:
+    if not reports:
+        return ["(no series in this period)"]
+    width = max(len(label(r)) for r in reports)
+    return [_row(r, width) for r in reports]
+
+
+def _row(report: SeriesReport, width: int) -> str:
+    rev = report.revision
+    count = len(rev.patches)
+    extra = " ".join(x for x in (flags(rev), superseded_note(report)) if x)
+    return clean(
+        f"{label(report):<{width}}  {day(rev.date)}  {revision_history(report):<6}"
+        f"  {count:>2}/{rev.total:<2}  {rev.author.name}: {rev.subject}"
+        + (f"  [{extra}]" if extra else "")
+    )
+
+
+def _commit_messages(digest: Digest) -> list[str]:
+    out: list[str] = []
+    for report in digest.series:
+        if report.status is Status.SUPERSEDED and report.superseded_by:
+            out += _exist_skip(report)
+        elif report in live(digest):
+            out += _series_text(digest, report)
+    return out
+
+
+def _exist_skip(report: SeriesReport) -> list[str]:
+    newer, older = report.superseded_by, report.revision
+    assert newer is not None
+    return [
+        clean(f"Exist: {tag(newer)} {newer.subject}  ({day(newer.date)})"),
+        clean(f" Skip: {tag(older)} {older.subject}  ({day(older.date)})"),
+        "",
+    ]
+
+
+def _series_text(digest: Digest, report: SeriesReport) -> list[str]:
+    word = "New:  " if report.status is Status.NEW else "Revised:  "
+    rev = report.revision
+    out = [clean(f"{word}{rev.subject}  {revision_history(report)}"), ""]
+    for msg in rev.messages:
+        out += _message_text(digest, msg)
+    return out + [RULE, ""]
+
+
+def _message_text(digest: Digest, msg: Message) -> list[str]:
+    text = digest.texts.get(msg.msgid)
+    out = [clean(msg.subject.full), clean(f"Author: {msg.author}"), ""]
+    if text and text.description:
+        out += [clean(text.description), ""]
+    if text and text.diffstat:
+        out += ["---", clean(text.diffstat), ""]
+    return out
+
+
+def _unanswered(digest: Digest) -> list[str]:
+    keys = set(digest.stats.unanswered)
+    rows = [r for r in digest.series if r.revision.key in keys]
+    if not rows:
+        return []
+    out = ["Series with no reply yet", ""]
+    out += [clean(f"  {day(r.revision.date)}  {tag(r.revision)} {r.revision.subject}") for r in rows]
+    return out + [""]
+
+
+def _footer(digest: Digest) -> Iterable[str]:
+    yield f"{digest.message_count} messages, {len(digest.series)} series."
+    if digest.skipped:
+        yield f"{len(digest.skipped)} messages skipped (run with -v to list them)."

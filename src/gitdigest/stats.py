@@ -1,0 +1,105 @@
+"""Contributors, domains and reviewers over a period. Pure functions over records."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .model import Count, Message, Person, Revision, Stats
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows of a top-N table, and what the cut left out."""
+
+    rows: tuple[Count, ...]
+    hidden: int = 0
+    """How many entries the cut left out."""
+    hidden_at: int = 0
+    """The count those left-out entries share, when they all tie at the cut-off."""
+
+
+def compute(
+    period: Sequence[Message],
+    revisions: Sequence[Revision],
+    replies: Sequence[Message] = (),
+) -> Stats:
+    """Statistics of the period: patch emails by author and domain, review trailers by person."""
+    unique = _unique(period)
+    contributions = [m for m in unique if m.is_contribution]
+    return Stats(
+        contributors=_people(m.author for m in contributions),
+        domains=_sorted(Counter(m.author.domain or "(none)" for m in contributions)),
+        reviewers=_people(_reviewers(m for m in unique if not m.is_contribution)),
+        unanswered=_unanswered(revisions, list(unique) + list(replies)),
+    )
+
+
+def _unique(messages: Iterable[Message]) -> tuple[Message, ...]:
+    """One message per Message-ID: archives carry duplicates, which must not count twice."""
+    seen: dict[str, Message] = {}
+    for msg in messages:
+        seen.setdefault(msg.msgid, msg)
+    return tuple(seen.values())
+
+
+def _reviewers(replies: Iterable[Message]) -> Iterable[Person]:
+    for msg in replies:
+        for trailer in msg.review_trailers:
+            yield trailer.person or msg.sender
+
+
+def _people(persons: Iterable[Person]) -> tuple[Count, ...]:
+    """Count people by address; show each with the name they used most."""
+    by_email: Counter[str] = Counter()
+    names: dict[str, Counter[str]] = {}
+    for person in persons:
+        key = person.email or person.name
+        by_email[key] += 1
+        names.setdefault(key, Counter())[person.name] += 1
+    rows = []
+    for key, count in by_email.items():
+        name = min(names[key].items(), key=lambda item: (-item[1], item[0]))[0]
+        rows.append(Count(key=key, count=count, person=Person(name, key)))
+    return tuple(sorted(rows, key=_order))
+
+
+def _sorted(counter: Counter[str]) -> tuple[Count, ...]:
+    return tuple(sorted((Count(key=k, count=c) for k, c in counter.items()), key=_order))
+
+
+def _order(row: Count) -> tuple[int, str, str]:
+    """Most first; ties by name, case-insensitively, then by key: deterministic."""
+    name = row.person.name if row.person else row.key
+    return (-row.count, name.casefold(), row.key)
+
+
+def _unanswered(revisions: Sequence[Revision], messages: Sequence[Message]) -> tuple[str, ...]:
+    """Keys of revisions that no reply answers (a later revision is not an answer)."""
+    answered: set[str] = set()
+    for msg in messages:
+        if msg.subject.is_reply or not msg.is_contribution:
+            answered.update(msg.references)
+            if msg.in_reply_to:
+                answered.add(msg.in_reply_to)
+    keys = (rev.key for rev in revisions if answered.isdisjoint(m.msgid for m in rev.messages))
+    return tuple(dict.fromkeys(keys))
+
+
+def top(rows: Sequence[Count], limit: int) -> Table:
+    """The first `limit` rows; ties at the cut-off are kept while they are few, else counted."""
+    if len(rows) <= limit or limit <= 0:
+        return Table(tuple(rows))
+    edge = rows[limit - 1].count
+    tied = limit
+    while tied < len(rows) and rows[tied].count == edge:
+        tied += 1
+    # A handful of ties is shown whole; a long tail of them is named by its size.
+    if tied - limit <= max(limit // 3, 1):
+        return Table(tuple(rows[:tied]), hidden=len(rows) - tied)
+    cut = limit
+    while cut > 0 and rows[cut - 1].count == edge:
+        cut -= 1
+    shown = rows[:cut] if cut else rows[:limit]
+    return Table(tuple(shown), hidden=len(rows) - len(shown), hidden_at=edge if cut else 0)

@@ -1,0 +1,100 @@
+"""Shared fixtures: a sealed environment, the io-uring clone and the sample-period archive."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from archives import build_v2, read_mbox  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"
+SHARED = ROOT.parent / "shared" / "data"
+IOURING_BUNDLE = SHARED / "io-uring-0.bundle"
+KVM_SAMPLE_MBOX = DATA / "kvm-sample" / "kvm-sample.mbox"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files from the current output instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run was asked to rewrite golden files."""
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(autouse=True)
+def sealed_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A hermetic HOME, git config and cache, so that test repositories are deterministic."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test Author")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "author@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Committer")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "committer@example.org")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2025-03-01T12:00:00Z")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2025-03-01T12:00:00Z")
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "PAGER", "GIT_PAGER"):
+        monkeypatch.delenv(var, raising=False)
+    (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = master\n")
+    return home
+
+
+def git(*args: str, cwd: Path | str | None = None) -> str:
+    """Run git and return its stdout (for test set-up only)."""
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture(scope="session")
+def iouring(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The io-uring archive, cloned once per session; returns the top dir holding git/0.git."""
+    if not IOURING_BUNDLE.exists():
+        pytest.fail(f"{IOURING_BUNDLE} is missing: the shared data must sit beside the repository")
+    top = tmp_path_factory.mktemp("io-uring")
+    subprocess.run(
+        ["git", "clone", "-q", "--bare", str(IOURING_BUNDLE), str(top / "git" / "0.git")],
+        check=True,
+        env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1"},
+    )
+    return top
+
+
+@pytest.fixture(scope="session")
+def kvm_messages() -> list[bytes]:
+    """The sample period's messages, in arrival order."""
+    return read_mbox(KVM_SAMPLE_MBOX)
+
+
+@pytest.fixture
+def kvm_archive(tmp_path: Path, kvm_messages: list[bytes]) -> Path:
+    """A v2 archive that reproduces the sample report's period."""
+    return build_v2(tmp_path / "kvm", kvm_messages)
+
+
+@pytest.fixture
+def copy_tree():
+    """Copy a directory, for tests that must not touch a shared fixture."""
+    def _copy(src: Path, dst: Path) -> Path:
+        shutil.copytree(src, dst, symlinks=True)
+        return dst
+    return _copy
