@@ -60,11 +60,16 @@ class Selection:
         return sum(len(ids) for _, ids in self.commits)
 
 
-def open_archive(path: Path) -> Archive:
-    """Find the archive at `path`: a v2 top dir, a single v2 epoch, or a v1 repository."""
+def open_archive(path: Path, cache: Path | None = None) -> Archive:
+    """Find the archive at `path`: a v2 top dir, a single v2 epoch, a v1 repository, or a bundle.
+
+    A git bundle (such as the shipped example) is cloned once into `cache`.
+    """
     path = path.expanduser()
     if not path.exists():
         raise NotAnArchiveError(f"{path}: no such directory")
+    if path.is_file() and cache is not None and _is_bundle(path):
+        path = _unbundle(path, cache)
     epochs = _v2_epochs(path)
     if epochs:
         return Archive(top=path, layout=2, epochs=epochs)
@@ -76,6 +81,27 @@ def open_archive(path: Path) -> Archive:
         raise NotAnArchiveError(f"{path}: a git repository, but not a public-inbox archive")
     number = _epoch_number(path)
     return Archive(top=path, layout=layout, epochs=(Epoch(number, Path(repo.path)),))
+
+
+def _is_bundle(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16).startswith((b"# v2 git bundle", b"# v3 git bundle"))
+
+
+def _unbundle(bundle: Path, cache: Path) -> Path:
+    """Clone a bundle into the cache, once per bundle content; the bundle is only read."""
+    stat = bundle.stat()
+    key = hashlib.sha1(f"{bundle.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    top = cache / "bundles" / f"{bundle.stem}-{key}"
+    epoch = top / "git" / "0.git"
+    if not (epoch / "HEAD").exists():
+        scratch = top.with_name(top.name + ".tmp")
+        try:
+            git.Repo.clone_from(str(bundle.resolve()), str(scratch / "git" / "0.git"), bare=True)
+        except git.GitCommandError as err:
+            raise NotAnArchiveError(f"{bundle}: not a usable git bundle: {err.stderr.strip()}") from err
+        scratch.rename(top)
+    return top
 
 
 def _v2_epochs(top: Path) -> tuple[Epoch, ...]:
@@ -273,6 +299,9 @@ def list_name(archive: Archive) -> str:
             match = re.search(r"/([^/]+)/(?:git/)?\d+(?:\.git)?/?$", value)
             if match:
                 return match.group(1)
+            if value.endswith(".bundle"):
+                # examples/io-uring-2026-01.bundle -> io-uring
+                return re.sub(r"(-\d+)+$", "", Path(value).stem)
     top = archive.top.resolve()
     if _EPOCH_NAME.match(top.name):
         top = top.parent.parent if top.parent.name == "git" else top.parent

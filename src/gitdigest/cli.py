@@ -27,6 +27,15 @@ class Exit(enum.IntEnum):
     INTERNAL = 70
 
 
+class Failure(click.ClickException):
+    """A library error, shown as one line: `git-digest: error: ...`."""
+
+    exit_code = Exit.ERROR
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        click.echo(f"git-digest: error: {self.format_message()}", err=True, file=file)
+
+
 class Progress:
     """Progress on stderr when it is a terminal: rate and time left, on one line."""
 
@@ -71,23 +80,29 @@ def report(range_, archive, since, until, mbox, fmt, output, list_name, verbose,
     config = settings.load(Path.cwd())
     if not (range_ or since or until or mbox):
         raise click.UsageError("give a range A..B, or --since/--until, or --mbox")
-    request = digest.Request(
-        archive=archive or config.archive,
-        range=range_,
-        since=settings.parse_date(since) if since else None,
-        until=settings.parse_date(until) if until else None,
-        mbox=mbox,
-        list_name=list_name or config.list_name,
-    )
     progress = Progress(sys.stderr.isatty())
     try:
+        request = digest.Request(
+            archive=archive or config.archive,
+            range=range_,
+            since=settings.parse_date(since) if since else None,
+            until=settings.parse_date(until) if until else None,
+            mbox=mbox,
+            list_name=list_name or config.list_name,
+            cache=settings.cache_dir(),
+        )
         result = digest.run(request, progress)
+    except (GitDigestError, OSError, UnicodeError) as err:
+        raise Failure(str(err)) from err
     finally:
         progress.close()
     if verbose:
         for skip in result.skipped:
             click.echo(f"skipped {skip.blob[:12]} ({skip.commit[:12] or 'mbox'}): {skip.reason}", err=True)
-    text = render(result, fmt or config.format)
+    _write(render(result, fmt or config.format), output)
+
+
+def _write(text: str, output: Path | None) -> None:
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -104,15 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("git-digest: interrupted", err=True)
         return Exit.ERROR
+    except click.UsageError as err:
+        click.echo(f"git-digest: usage: {err.format_message()} (see git digest -h)", err=True)
+        return Exit.USAGE
     except click.ClickException as err:
-        click.echo(f"git-digest: {err.format_message()}", err=True)
-        return Exit.USAGE if isinstance(err, click.UsageError) else Exit.ERROR
-    except GitDigestError as err:
-        click.echo(f"git-digest: error: {err}", err=True)
-        return Exit.ERROR
-    except (OSError, UnicodeError) as err:
-        click.echo(f"git-digest: error: {err}", err=True)
-        return Exit.ERROR
+        err.show()
+        return err.exit_code
     except Exception as err:  # noqa: BLE001 - the last line of defence
         if "--traceback" in args:
             traceback.print_exc()

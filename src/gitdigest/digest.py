@@ -28,6 +28,8 @@ class Request:
     until: datetime.datetime | None = None
     mbox: Path | None = None
     list_name: str = ""
+    cache: Path | None = None
+    """Where gitdigest keeps what it derives (clones of bundles, the index)."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def run(request: Request, progress: Progress = _quiet) -> Digest:
     """Digest the requested period."""
     if request.mbox is not None:
         return _run_mbox(request, progress)
-    arch = archive.open_archive(request.archive or Path.cwd())
+    arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
     if request.range:
         selection = archive.select_range(arch, request.range)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,3 +64,9 @@ def parse_date(text: str) -> datetime.datetime:
     if not match:
         raise RangeError(f"{text!r}: not a date")
     return datetime.datetime.fromtimestamp(int(match.group(1)), tz=datetime.timezone.utc)
+
+
+def cache_dir() -> Path:
+    """gitdigest's own cache: `$XDG_CACHE_HOME/gitdigest`, else `~/.cache/gitdigest`."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gitdigest"

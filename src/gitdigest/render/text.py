@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from ..model import Count, Digest, Message, SeriesReport, Status
 from ..stats import top
-from .common import TOP, clean, day, flags, label, live, revision_history, short, span, superseded_note, tag, title
+from .common import TOP, clean, day, flags, label, live, revision_history, span, superseded_note, tag, title
 
 RULE = "-" * 70
 
@@ -60,12 +60,14 @@ def _patch_list(reports: Sequence[SeriesReport]) -> list[str]:
 
 
 def _row(report: SeriesReport, width: int) -> str:
+    """`status  date  vN  k/N  author: subject  (earlier revisions) [flags, newer]`."""
     rev = report.revision
-    count = len(rev.patches)
+    earlier = ", ".join(f"v{r.version} {day(r.date)}" for r in report.history)
     extra = " ".join(x for x in (flags(rev), superseded_note(report)) if x)
     return clean(
-        f"{label(report):<{width}}  {day(rev.date)}  {revision_history(report):<6}"
-        f"  {count:>2}/{rev.total:<2}  {rev.author.name}: {rev.subject}"
+        f"{label(report):<{width}}  {day(rev.date)}  v{rev.version:<3} {len(rev.patches):>3}/{rev.total:<3}"
+        f" {rev.author.name}: {rev.subject}"
+        + (f"  ({earlier})" if earlier else "")
         + (f"  [{extra}]" if extra else "")
     )
 
