@@ -98,3 +98,13 @@ def copy_tree():
         shutil.copytree(src, dst, symlinks=True)
         return dst
     return _copy
+
+
+@pytest.fixture(scope="session")
+def iouring_history(iouring: Path):
+    """Every message of the io-uring archive, parsed once per session (about 25 s)."""
+    from gitdigest import archive, digest
+
+    arch = archive.open_archive(iouring)
+    selection = archive.select_range(arch, "HEAD")
+    return digest.load(archive.read(selection), total=selection.count)

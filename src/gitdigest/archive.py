@@ -191,7 +191,12 @@ def select_range(archive: Archive, spec: str) -> Selection:
         upper = end if epoch == last else _tip(epoch)
         if upper:
             picked.append((epoch, _rev_list(epoch, upper, *lower)))
-    return Selection(archive, tuple(picked), first=start, last=end)
+    return Selection(archive, tuple(picked), first=_resolve(first, start), last=_resolve(last, end))
+
+
+def _resolve(epoch: Epoch, rev: str) -> str:
+    """The commit id `rev` names, so reports show what was read, not what was typed."""
+    return str(_open(epoch).revparse_single(rev).peel(pygit2.Commit).id) if rev else ""
 
 
 def _tip(epoch: Epoch) -> str:

@@ -1,0 +1,49 @@
+"""Time the whole-archive and one-week digests against the raw-read floor, in one run.
+
+    python benchmarks/bench_digest.py [--archive DIR] [--runs 3]
+
+Without --archive it clones ../shared/data/io-uring-0.bundle into a temporary dir.
+Prints medians and each digest's ratio to the floor measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from common import clone_iouring, median_time, raw_read_floor  # noqa: E402
+
+from gitdigest import digest, render  # noqa: E402
+
+UTC = datetime.timezone.utc
+
+
+def main() -> None:
+    """Measure and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--archive", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    top = args.archive or clone_iouring()
+    whole = digest.Request(archive=top, range="HEAD")
+    week = digest.Request(
+        archive=top,
+        since=datetime.datetime(2025, 6, 2, tzinfo=UTC),
+        until=datetime.datetime(2025, 6, 9, tzinfo=UTC),
+    )
+    floor = median_time(raw_read_floor(top), args.runs)
+    rows = [("raw-read floor (git cat-file --batch-all-objects --batch)", floor)]
+    for name, request in (("whole-archive digest (text)", whole), ("one-week digest (text)", week)):
+        rows.append((name, median_time(lambda r=request: render.render(digest.run(r), "text"), args.runs)))
+    print(f"archive: {top}   runs: {args.runs} (medians)")
+    for name, seconds in rows:
+        print(f"{name:<60} {seconds:8.2f} s   {seconds / floor:6.2f}x floor")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""What every benchmark shares: the io-uring clone, the raw-read floor, medians."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLE = ROOT.parent / "shared" / "data" / "io-uring-0.bundle"
+
+
+def clone_iouring(bundle: Path = BUNDLE) -> Path:
+    """A fresh bare clone of the io-uring bundle; returns the top dir holding git/0.git."""
+    top = Path(tempfile.mkdtemp(prefix="gitdigest-bench-"))
+    subprocess.run(["git", "clone", "-q", "--bare", str(bundle), str(top / "git" / "0.git")], check=True)
+    return top
+
+
+def median_time(func: Callable[[], object], runs: int = 3) -> float:
+    """The median wall time of `runs` calls, in seconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def raw_read_floor(top: Path) -> Callable[[], object]:
+    """`git cat-file --batch-all-objects --batch` over every epoch: reading all bytes once."""
+    epochs = sorted((top / "git").glob("*.git"))
+
+    def read() -> None:
+        for epoch in epochs:
+            subprocess.run(
+                ["git", "cat-file", "--batch-all-objects", "--batch"],
+                cwd=epoch, stdout=subprocess.DEVNULL, check=True,
+            )
+    return read

@@ -1,0 +1,91 @@
+"""Integration over the real io-uring archive: a week and the whole of it."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+import json
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import git
+from gitdigest import cli
+
+pytestmark = pytest.mark.slow
+
+WEEK = ("2025-06-02", "2025-06-09")
+SUBJECT_TAG = re.compile(r"^\s*\[([^\]]*)\]")
+DIFF = re.compile(r"^(?:diff --git a/\S+ b/\S+|---.*\n\+\+\+)", re.M)
+REPLY = re.compile(r"^\s*(?:re|aw|fwd?)\s*:", re.I)
+
+
+def week_range(top: Path) -> str:
+    """`A..B`: the archive commits whose message date falls in WEEK."""
+    epoch = top / "git" / "0.git"
+    inside = git("log", "--reverse", "--format=%H %at", cwd=epoch).split("\n")
+    import datetime as dt
+
+    low, high = (dt.datetime.fromisoformat(d).replace(tzinfo=dt.timezone.utc).timestamp() for d in WEEK)
+    picked = [line.split()[0] for line in inside if line and low <= int(line.split()[1]) < high]
+    first = git("rev-parse", f"{picked[0]}~1", cwd=epoch).strip()
+    return f"{first}..{picked[-1]}"
+
+
+def independent_count(top: Path, spec: str) -> Counter[str]:
+    """Patch emails by author address, counted without gitdigest or b4."""
+    epoch = top / "git" / "0.git"
+    counts: Counter[str] = Counter()
+    for commit in git("rev-list", spec, cwd=epoch).split():
+        blob = subprocess.run(["git", "show", f"{commit}:m"], cwd=epoch, capture_output=True).stdout
+        msg = email.message_from_bytes(blob, policy=email.policy.default)
+        subject = " ".join(str(msg["Subject"] or "").split())
+        tag = SUBJECT_TAG.match(subject)
+        if REPLY.match(subject) or (tag and "GIT PULL" in tag.group(1).upper()):
+            continue
+        part = msg.get_body(preferencelist=("plain",))
+        body = part.get_content() if part else ""
+        cover = bool(tag and re.search(r"\b0+/\d+\b", tag.group(1)))
+        if not (cover or DIFF.search(body)):
+            continue
+        first = re.match(r"\A\s*From:\s*(.+)$", body, re.M)
+        counts[email.utils.parseaddr(first.group(1) if first else str(msg["From"]))[1].lower()] += 1
+    return counts
+
+
+def digest_json(*args: str) -> dict:
+    result = CliRunner().invoke(cli.report, ["--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_one_week_matches_an_independent_count(iouring: Path) -> None:
+    spec = week_range(iouring)
+    data = digest_json("--archive", str(iouring), spec)
+    ours = {c["email"]: c["count"] for c in data["contributors"]}
+    theirs = independent_count(iouring, spec)
+    assert sum(theirs.values()) > 50
+    assert ours == dict(theirs)
+    assert data["series"], "a week of io-uring has series"
+
+
+def test_one_week_by_dates_equals_the_range(iouring: Path) -> None:
+    by_range = digest_json("--archive", str(iouring), week_range(iouring))
+    by_dates = digest_json("--archive", str(iouring), "--since", WEEK[0], "--until", WEEK[1])
+    assert by_dates["contributors"] == by_range["contributors"]
+    assert [s["cover_msgid"] for s in by_dates["series"]] == [s["cover_msgid"] for s in by_range["series"]]
+
+
+def test_whole_archive_completes_with_few_skips(iouring: Path, iouring_history) -> None:
+    total = len(iouring_history.messages) + len(iouring_history.skipped)
+    assert total == 33495
+    assert len(iouring_history.skipped) / total < 0.001
+    data = digest_json("--archive", str(iouring), "HEAD")
+    assert data["messages"] == len(iouring_history.messages)
+    assert len(data["series"]) > 1000
+    assert sum(c["count"] for c in data["contributors"]) == sum(d["count"] for d in data["domains"])
