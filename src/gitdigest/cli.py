@@ -59,7 +59,21 @@ class Progress:
             click.echo("\r" + " " * 72 + "\r", err=True, nl=False)
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+class DigestGroup(click.Group):
+    """`git digest A..B` runs the report; a known first word runs that subcommand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] not in self.commands:
+            args = ["report", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DigestGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def digest_command() -> None:
+    """Digest a mailing list's public-inbox archive."""
+
+
+@digest_command.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("range_", metavar="[A..B]", required=False)
 @click.option("--archive", type=click.Path(path_type=Path), help="The public-inbox archive (default: digest.archive, else the current directory).")
 @click.option("--since", help="Start of the period (a date, or git's '2 weeks ago').")
@@ -75,7 +89,7 @@ def report(range_, archive, since, until, mbox, fmt, output, list_name, verbose,
     """Digest the patches posted to a mailing list between A and B.
 
     A..B are commits of the list's public-inbox archive; --since/--until take dates
-    instead, and --mbox reads a mailbox.
+    instead, and --mbox reads a mailbox. `git digest --help` opens the manual.
     """
     config = settings.load(Path.cwd())
     if not (range_ or since or until or mbox):
@@ -113,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command; map every error to one line on stderr and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        report.main(args, prog_name="git-digest", standalone_mode=False)
+        digest_command.main(args, prog_name="git digest", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.Abort:
