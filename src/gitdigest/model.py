@@ -122,6 +122,8 @@ class Message:
     base_commit: str | None = None
     patch_id: str | None = None
     """`git patch-id --stable` of the body; set by the patchid stage."""
+    context: int = 3
+    """The diff's context size (`-U`), read from its hunks: 3 unless they show more."""
     blob: str = ""
     commit: str = ""
     epoch: int = 0
@@ -204,6 +206,49 @@ class Topic:
     revisions: tuple[Revision, ...]
 
 
+class How(str, enum.Enum):
+    """How a tree commit was found for a posted patch, strongest evidence first."""
+
+    LINK = "link"
+    """A `Link:` or `Message-ID:` trailer names the patch (or its cover letter)."""
+    PATCH_ID = "patch-id"
+    SUBJECT = "subject"
+    """The same normalised subject and author, and no other candidate."""
+
+
+@dataclass(frozen=True)
+class TreeCommit:
+    """A non-merge commit of the code tree, as merged-detection sees it."""
+
+    id: str
+    subject: str
+    author: Person
+    """After the tree's `.mailmap`."""
+    date: datetime.datetime
+    """The committer date."""
+    msgids: tuple[str, ...] = ()
+    """Message-ids its `Link:` and `Message-ID:` trailers name."""
+    patch_id: str | None = None
+    """`git patch-id --stable` of its diff with git's default context; None without a diff."""
+
+
+@dataclass(frozen=True)
+class CommitMatch:
+    """One tree commit that carries a patch, and how it was found."""
+
+    commit: str
+    how: How
+
+
+@dataclass(frozen=True)
+class Match:
+    """The tree commits that carry one posted patch: several for backports and cherry-picks."""
+
+    msgid: str
+    commits: tuple[CommitMatch, ...]
+    """Strongest evidence first, then in the tree's order."""
+
+
 @dataclass(frozen=True)
 class SeriesReport:
     """One revision inside the period, with its status and history."""
@@ -214,6 +259,19 @@ class SeriesReport:
     superseded_by: Revision | None = None
     history: tuple[Revision, ...] = ()
     """Earlier revisions of the same topic, newest first."""
+    merged: tuple[Match, ...] = ()
+    """The revision's patches that have a commit in the tree, in patch order."""
+
+    def match_of(self, msgid: str) -> Match | None:
+        """The tree commits of one of this revision's patches, or None."""
+        return next((m for m in self.merged if m.msgid == msgid), None)
+
+    @property
+    def merged_count(self) -> int:
+        """How many of the announced patches 1..N have a commit; an extra `11/10` is not one."""
+        found = {m.msgid for m in self.merged}
+        rev = self.revision
+        return len({p.subject.counter for p in rev.patches if p.msgid in found and p.subject.counter <= rev.total})
 
 
 @dataclass(frozen=True)
@@ -255,6 +313,10 @@ class Period:
     since: datetime.datetime | None = None
     until: datetime.datetime | None = None
     list_name: str = ""
+    tree: str = ""
+    """The code tree merged-detection looked at, with its range; '' when none."""
+    gaps: tuple[str, ...] = ()
+    """What the archive lacks, so that the report may be incomplete: missing epochs, shallow history."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,72 @@
+"""Postings and topics over a whole archive: how many, and how long they take.
+
+    python benchmarks/bench_series.py [--archive DIR] [--runs 3]
+
+Without --archive it clones ../shared/data/io-uring-0.bundle into a temporary dir.
+Reading, parsing and patch-ids are done once and not timed; the times are medians
+of `series.postings` and of `series.topics` over every message of the archive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from common import clone_iouring, median_time  # noqa: E402
+
+from gitdigest import archive, messages, patchid, series, topics  # noqa: E402
+from gitdigest.model import Message  # noqa: E402
+
+
+def load(top: Path) -> list[Message]:
+    """Every message of the archive, parsed, with patch-ids, as the pipeline gives them."""
+    raws = archive.read(archive.select_range(archive.open_archive(top), "HEAD"))
+    parsed = [p for p in map(messages.parse_full, raws) if isinstance(p, messages.Parsed)]
+    ids = patchid.email_patch_ids([p.body for p in parsed])
+    return [
+        dataclasses.replace(p.message, patch_id=pid) if p.message.has_diff else p.message
+        for p, pid in zip(parsed, ids)
+    ]
+
+
+def main() -> None:
+    """Load once, time the two stages, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--archive", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    top = args.archive or clone_iouring()
+    start = time.perf_counter()
+    history = load(top)
+    loaded = time.perf_counter() - start
+    revisions = series.postings(history)
+    found = series.topics(revisions)
+    t_postings = median_time(lambda: series.postings(history), args.runs)
+    t_topics = median_time(lambda: series.topics(revisions), args.runs)
+    sizes = collections.Counter(len(t.revisions) for t in found)
+    signals = collections.Counter(link.signal for link in topics.links(revisions))
+    print(f"archive: {top}   runs: {args.runs} (medians)")
+    print(
+        f"messages                        {len(history):8d}   (read, parsed, patch-ids: {loaded:.1f} s, untimed)"
+    )
+    print(
+        f"postings                        {len(revisions):8d}   of which pull requests {sum(r.is_pull for r in revisions)}"
+    )
+    print(f"topics                          {len(found):8d}")
+    print(f"topics with more than one revision {sum(n for k, n in sizes.items() if k > 1):5d}")
+    print(f"revisions per topic             {dict(sorted(sizes.items()))}")
+    print(f"links by signal                 {dict(signals.most_common())}")
+    print(
+        f"time: postings {t_postings:.3f} s + topics {t_topics:.3f} s = {t_postings + t_topics:.3f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Messages -> revisions -> topics: the series stage.
+
+`postings` splits every patch, cover letter and pull request into postings (one
+revision of one series, see `postings.py`), drops copies of a posting sent again
+within the hour, and builds a `Revision` from each. `topics` links the revisions of
+one series (see `topics.py`). Both are pure and take the whole archive, so they
+index by message-id and never compare all pairs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Sequence
+
+from . import postings as split_postings
+from . import topics as linking
+from .model import Message, Revision, Topic
+
+DUPLICATE_WINDOW = datetime.timedelta(hours=1)
+"""A posting sent again this soon, unchanged, is a duplicate, not a resend."""
+
+
+def postings(messages: Sequence[Message]) -> tuple[Revision, ...]:
+    """Split messages into postings (one revision of one series), oldest first. Replies are ignored;
+    [GIT PULL] requests become Revisions with is_pull=True (kept apart, never linked into patch topics)."""
+    candidates = [m for m in _unique(messages) if split_postings.is_series_message(m)]
+    revisions = [revision(group) for group in split_postings.split(candidates)]
+    return tuple(sorted(_without_duplicates(revisions), key=lambda r: (r.date, r.key)))
+
+
+def topics(revisions: Sequence[Revision]) -> tuple[Topic, ...]:
+    """Link revisions into topics (change-id, Supersedes, vN in reply to vN-1, shared patch-id,
+    same normalised subject + author, ...); revisions oldest first inside each topic."""
+    return linking.group(revisions)
+
+
+def _unique(messages: Sequence[Message]) -> list[Message]:
+    """The first message of each message-id: the archive holds a few delivered twice."""
+    seen: set[str] = set()
+    out = []
+    for message in messages:
+        if message.msgid not in seen:
+            seen.add(message.msgid)
+            out.append(message)
+    return out
+
+
+def revision(group: Sequence[Message]) -> Revision:
+    """The revision made of one posting's messages."""
+    cover = next((m for m in group if m.is_cover), None)
+    patches = tuple(
+        sorted((m for m in group if m is not cover), key=lambda m: (m.subject.counter, m.date))
+    )
+    first = cover or patches[0]
+    explicit = [m.subject.version for m in group if not m.subject.version_inferred]
+    version = (
+        first.subject.version if not first.subject.version_inferred else max(explicit, default=1)
+    )
+    return Revision(
+        key=first.msgid,
+        version=version,
+        subject=first.subject.title,
+        author=first.author,
+        date=min(m.date for m in group),
+        cover=cover,
+        patches=patches,
+        total=_total(cover, patches),
+        rfc=first.subject.rfc,
+        resend=first.subject.resend,
+        is_pull=any(split_postings.is_pull(m) for m in group),
+        prefixes=first.subject.prefixes,
+    )
+
+
+def _total(cover: Message | None, patches: Sequence[Message]) -> int:
+    """The N most patches give (an extra `[PATCH 3/2]` does not change it), else the cover's."""
+    totals = Counter(p.subject.total for p in patches if not p.subject.counters_inferred)
+    if totals:
+        return max(totals, key=lambda n: (totals[n], -n))
+    return cover.subject.total if cover else 1
+
+
+def _without_duplicates(revisions: Sequence[Revision]) -> list[Revision]:
+    """Drop a posting sent again within the hour that adds nothing (three sends in four
+    minutes), or the earlier one when the later completes it (a send that broke off)."""
+    kept: dict[str, Revision] = {}
+    recent: dict[tuple[str, int, int], list[Revision]] = {}
+    for rev in sorted(revisions, key=lambda r: (r.date, r.key)):
+        bucket = recent.setdefault((_sender(rev), rev.version, rev.total), [])
+        copied = _copied(bucket, rev)
+        if copied is not None and _content(rev) <= _content(copied):
+            continue
+        if copied is not None:
+            del kept[copied.key]
+            bucket.remove(copied)
+        kept[rev.key] = rev
+        bucket.append(rev)
+    return list(kept.values())
+
+
+def _copied(bucket: Sequence[Revision], rev: Revision) -> Revision | None:
+    """The posting of the last hour that `rev` repeats, or that `rev` completes."""
+    for earlier in reversed(bucket):
+        if rev.date - earlier.date > DUPLICATE_WINDOW:
+            return None
+        if _content(rev) <= _content(earlier) or _content(earlier) < _content(rev):
+            return earlier
+    return None
+
+
+def _sender(rev: Revision) -> str:
+    return rev.messages[0].sender.email
+
+
+def _content(rev: Revision) -> frozenset[tuple[int, str, str | None]]:
+    """What a posting says: each message's number, title and patch-id."""
+    return frozenset(
+        (split_postings.counter_of(m), m.subject.title, m.patch_id) for m in rev.messages
+    )
