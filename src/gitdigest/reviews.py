@@ -1,0 +1,197 @@
+"""Who the contributors are and how their series were received. Pure functions over records.
+
+Employers and newcomers (`people`), and review trailers, coverage and reply times
+(`reviews`), the way gitdm and LWN's statistics count them: every patch email for its
+author, every review trailer for the person it names, bots kept apart.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Sequence
+
+from .identity import RELAY, UNKNOWN, Identity, bot_name, is_relay
+from .model import Count, Employer, Message, People, Person, Reviewer, Reviews, Revision, SeriesReport
+
+_KINDS = {"reviewed-by": "reviewed", "acked-by": "acked", "tested-by": "tested"}
+
+
+def unique(messages: Iterable[Message]) -> tuple[Message, ...]:
+    """One message per Message-ID, the first seen: archives carry duplicates."""
+    seen: dict[str, Message] = {}
+    for msg in messages:
+        seen.setdefault(msg.msgid, msg)
+    return tuple(seen.values())
+
+
+def contributions(period: Sequence[Message]) -> tuple[Message, ...]:
+    """The period's patch emails by people: bots' are kept apart."""
+    return tuple(m for m in unique(period) if m.is_contribution and bot_name(m.author) is None)
+
+
+def people(period: Sequence[Message], identity: Identity, earlier: Collection[str] | None) -> People:
+    """Employers, unmapped domains, first-time contributors and bots of the period.
+
+    `earlier` holds the addresses among the period's authors that sent a patch before
+    it; None when the archive holds nothing before the period.
+    """
+    patches = contributions(period)
+    return People(
+        employers=employers(patches, identity) if identity.orgmap else (),
+        unmapped=unmapped(patches, identity) if identity.orgmap else (),
+        first_timers=first_timers(patches, identity, earlier) if earlier is not None else None,
+        bots=bots(unique(period)),
+    )
+
+
+def employers(patches: Sequence[Message], identity: Identity) -> tuple[Employer, ...]:
+    """Patch emails and people by employer on each message's date; `(Unknown)` is a row too."""
+    sent: Counter[str] = Counter()
+    who: defaultdict[str, set[str]] = defaultdict(set)
+    for msg in patches:
+        person = identity.person(msg.author)
+        name = identity.employer(person, msg.date)
+        sent[name] += 1
+        who[name].add(person.email)
+    rows = (Employer(name, count, len(who[name])) for name, count in sent.items())
+    return tuple(sorted(rows, key=lambda e: (-e.patches, e.name.casefold())))
+
+
+def unmapped(patches: Sequence[Message], identity: Identity) -> tuple[Count, ...]:
+    """The domains of patch emails that no employer map names, by patch emails."""
+    found: Counter[str] = Counter()
+    for msg in patches:
+        person = identity.person(msg.author)
+        if identity.employer(person, msg.date) == UNKNOWN:
+            found[person.domain or "(none)"] += 1
+    return _ranked(found)
+
+
+def first_timers(patches: Sequence[Message], identity: Identity, earlier: Collection[str]) -> tuple[Count, ...]:
+    """Contributors none of whose addresses in the period sent a patch before it."""
+    addresses: defaultdict[str, set[str]] = defaultdict(set)
+    sent: Counter[str] = Counter()
+    names: dict[str, Person] = {}
+    for msg in patches:
+        person = identity.person(msg.author)
+        addresses[person.email].add(msg.author.email)
+        sent[person.email] += 1
+        names.setdefault(person.email, person)
+    new = [e for e in sent if addresses[e].isdisjoint(earlier) and e not in earlier]
+    rows = (Count(key=e, count=sent[e], person=names[e]) for e in new)
+    return tuple(sorted(rows, key=lambda c: (-c.count, c.person.name.casefold() if c.person else "", c.key)))
+
+
+def bots(messages: Sequence[Message]) -> tuple[Count, ...]:
+    """Messages sent by bots, by bot, and those B4 Relay sent for people."""
+    found: Counter[str] = Counter()
+    for msg in messages:
+        name = bot_name(msg.sender) or bot_name(msg.author)
+        if name:
+            found[name] += 1
+        elif is_relay(msg.sender):
+            found[RELAY] += 1
+    return _ranked(found)
+
+
+def reviews(
+    reports: Sequence[SeriesReport], period: Sequence[Message], replies: Sequence[Message], identity: Identity
+) -> Reviews:
+    """Reviewers by kind and employer (in the period), coverage and reply times (all replies known)."""
+    answers = _answers(unique([*period, *replies]))
+    shown = [r for r in reports if not r.revision.is_pull]
+    topics: defaultdict[str, list[Revision]] = defaultdict(list)
+    for report in shown:
+        topics[report.topic].append(report.revision)
+    reviewed = {t for t, revs in topics.items() if any(_trailers_given(rev, answers) for rev in revs)}
+    carried = {t for t, revs in topics.items() if t not in reviewed and any(_carries(rev) for rev in revs)}
+    waits = [w for w in (_first_reply(r.revision, answers, identity) for r in shown) if w is not None]
+    given = _given(period, identity)
+    return Reviews(
+        reviewers=_reviewers(given),
+        employers=_ranked(Counter(employer for _person, _kind, employer in given)) if identity.orgmap else (),
+        series=len(topics),
+        reviewed=len(reviewed),
+        carried=len(carried),
+        replied=len(waits),
+        median_first_reply=statistics.median_low(sorted(waits)) if waits else None,
+    )
+
+
+def _answers(messages: Iterable[Message]) -> dict[str, list[Message]]:
+    """Replies by the message-ids they answer; a later revision is not an answer."""
+    out: defaultdict[str, list[Message]] = defaultdict(list)
+    for msg in messages:
+        if msg.subject.is_reply or not msg.is_contribution:
+            targets = set(msg.references) | ({msg.in_reply_to} if msg.in_reply_to else set())
+            for target in targets:
+                out[target].append(msg)
+    return out
+
+
+def _replies_to(rev: Revision, answers: dict[str, list[Message]]) -> list[Message]:
+    found = {m.msgid: m for own in rev.messages for m in answers.get(own.msgid, ())}
+    return list(found.values())
+
+
+def _trailers_given(rev: Revision, answers: dict[str, list[Message]]) -> bool:
+    return any(m.review_trailers and bot_name(m.author) is None for m in _replies_to(rev, answers))
+
+
+def _carries(rev: Revision) -> bool:
+    """The revision's patches carry review trailers: given to an earlier revision, kept."""
+    return any(msg.review_trailers for msg in rev.messages)
+
+
+def _first_reply(rev: Revision, answers: dict[str, list[Message]], identity: Identity) -> datetime.timedelta | None:
+    """How long the first reply by someone other than the author (bots aside) took."""
+    author = identity.person(rev.author).email
+    times = [
+        m.date for m in _replies_to(rev, answers)
+        if bot_name(m.author) is None and bot_name(m.sender) is None and identity.person(m.author).email != author
+    ]
+    return max(min(times) - rev.date, datetime.timedelta(0)) if times else None
+
+
+def _given(period: Sequence[Message], identity: Identity) -> list[tuple[Person, str, str]]:
+    """(reviewer, kind, employer) for every review trailer given in the period's replies."""
+    out = []
+    for msg in unique(period):
+        if msg.is_contribution:
+            continue
+        for trailer in msg.review_trailers:
+            person = identity.person(trailer.person or msg.sender)
+            if bot_name(person) is None:
+                out.append((person, _KINDS[trailer.lname], identity.employer(person, msg.date)))
+    return out
+
+
+def _reviewers(given: Sequence[tuple[Person, str, str]]) -> tuple[Reviewer, ...]:
+    """Trailers by person (by address, shown with the name used most), most first."""
+    kinds: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    names: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    employer: dict[str, str] = {}
+    for person, kind, works_for in given:
+        key = person.email or person.name
+        kinds[key][kind] += 1
+        names[key][person.name] += 1
+        employer.setdefault(key, works_for)
+    rows = []
+    for key, count in kinds.items():
+        name = min(names[key].items(), key=lambda item: (-item[1], item[0]))[0]
+        rows.append(Reviewer(Person(name, key), count["reviewed"], count["acked"], count["tested"], employer[key]))
+    return tuple(sorted(rows, key=lambda r: (-r.total, r.person.name.casefold(), r.person.email)))
+
+
+def _ranked(counter: Counter[str]) -> tuple[Count, ...]:
+    return tuple(sorted((Count(key=k, count=c) for k, c in counter.items()), key=lambda c: (-c.count, c.key.casefold(), c.key)))
+
+
+def authors_before(messages: Iterable[Message], emails: Collection[str], before: datetime.datetime) -> frozenset[str] | None:
+    """Which of `emails` sent a patch dated before `before`; None when no message is that old."""
+    earlier = [m for m in messages if m.date < before]
+    if not earlier:
+        return None
+    return frozenset(m.author.email for m in earlier if m.is_contribution and m.author.email in emails)
