@@ -1,0 +1,130 @@
+"""What a digest reads from the index: the period's messages, their topics, the replies.
+
+The series stage links revisions across the whole archive (a revision's history and
+its successors may lie anywhere in it), so topics are computed over every message:
+about a second for io-uring's 33,000, once they are read. The topics are cached in
+the index for its generation of messages and for this code, and a short period then
+reads only the topics it touches, their messages, and the messages that answer them:
+a few hundred rows instead of all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from . import archive, index, messages, rows, series, settings
+from .archive import Archive
+from .errors import DamagedIndexError
+from .index import Index, Note
+from .model import Message, MessageText, Skipped, Topic
+
+SHORT = 0.25
+"""A period holding less than this share of the archive reads only its own topics."""
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The messages a digest works on."""
+
+    inside: tuple[Message, ...]
+    """The period's messages, in archive order."""
+    topics: tuple[Topic, ...]
+    """Every topic with a revision in the period (a whole archive's: all of them)."""
+    replies: tuple[Message, ...]
+    """Messages that may answer the topics' revisions."""
+    skipped: tuple[Skipped, ...]
+    """The period's messages that could not be used."""
+
+
+def index_path(explicit: Path | None, cache: Path | None, arch: Archive) -> Path:
+    """The index file: `--index` or `digest.index`, else one per archive under the cache."""
+    if explicit is not None:
+        return explicit.expanduser()
+    return index.default_path(cache or settings.cache_dir(), arch.top)
+
+
+def with_index(arch: Archive, path: Path, limit: int, note: Note, work: Callable[[Index], T]) -> T:
+    """Run `work` on the open index; an index found damaged on the way is rebuilt once."""
+    for attempt in (1, 2):
+        try:
+            with index.open_index(path, arch, limit, note) as idx:
+                return work(idx)
+        except DamagedIndexError as err:
+            if attempt == 2:
+                raise
+            note(f"{err}; rebuilding the index from the archive")
+            index.discard(path)
+    raise AssertionError("unreachable")
+
+
+def gather(idx: Index, select: Callable[[Index], index.Rows]) -> Corpus:
+    """The period `select` picks, with its topics and the replies to them."""
+    code = code_fingerprint()
+    with idx.reading():
+        period = select(idx)
+        generation = idx.generation
+        cached = idx.topics_fresh(code)
+        if cached and len(period.rows) < SHORT * max(idx.count(), 1):
+            return _short(idx, period)
+        history = idx.everything()
+        stored = idx.topic_data() if cached else None
+    if stored is None:
+        topics = _topics(idx, history, code, generation)
+    else:
+        decode = rows.topic_decoder(history)
+        topics = tuple(decode(data) for data, _rows in stored)
+    inside = tuple(history[r] for r in period.rows if r in history)
+    return Corpus(inside, topics, tuple(history.values()), period.skipped)
+
+
+def code_fingerprint() -> str:
+    """A hash of gitdigest's own modules: cached topics belong to the code that made them."""
+    digest = hashlib.sha1()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _short(idx: Index, period: index.Rows) -> Corpus:
+    """A short period from the cached topics: only the rows it needs are read."""
+    stored = idx.topic_data(period.msgids)
+    loaded = idx.by_rows({*period.rows, *(r for _data, named in stored for r in named)})
+    decode = rows.topic_decoder(loaded)
+    topics = tuple(decode(data) for data, _rows in stored)
+    shown = {m.msgid for topic in topics for rev in topic.revisions for m in rev.messages}
+    answering = idx.answering(shown)
+    loaded.update(idx.by_rows(answering - loaded.keys()))
+    inside = tuple(loaded[r] for r in period.rows if r in loaded)
+    ordered = sorted((r for r in answering if r in loaded), key=lambda r: (loaded[r].epoch, r))
+    replies = tuple(loaded[r] for r in ordered)
+    return Corpus(inside, topics, replies, period.skipped)
+
+
+def _topics(idx: Index, history: Mapping[int, Message], code: str, generation: int) -> tuple[Topic, ...]:
+    """Topics over the whole archive, cached in the index for the next run."""
+    topics = series.topics(series.postings(list(history.values())))
+    row_of = {id(message): row for row, message in history.items()}
+    try:
+        entries = []
+        for topic in topics:
+            data, named = rows.encode_topic(topic, lambda m: row_of[id(m)])
+            msgids = {m.msgid for rev in topic.revisions for m in rev.messages}
+            entries.append(index.CachedTopic(topic.key, data, tuple(msgids), tuple(named)))
+    except (TypeError, KeyError):
+        # A record the cache cannot store: correct, only slower next time.
+        return topics
+    idx.store_topics(code, generation, entries)
+    return topics
+
+
+def text_of(idx: Index, arch: Archive, message: Message) -> MessageText:
+    """The readable parts of a message: from the index, else from its blob."""
+    description = idx.description(message)
+    if description is None:
+        return messages.text_of(archive.read_blob(arch, message.epoch, message.blob), message.msgid)
+    return MessageText(msgid=message.msgid, description=description, diffstat=message.diffstat)

@@ -1,0 +1,167 @@
+"""Archive commits -> index rows: which commits are new, and parsing them on every core.
+
+Planning walks each epoch from its tip back to the last commit the index holds. A
+tip that no longer descends from that commit means rewritten history: the walk
+goes on to the newest commit the index still knows (the merge-base, in a linear
+public-inbox history), and the rows after it are dropped.
+
+Parsing runs in chunks of commits. Each worker process opens the epoch itself,
+reads the blobs, parses them and gives their diffs patch-ids in one batched
+`git patch-id`, then hands back rows (plain text and numbers, cheap to pass
+between processes). `Pool.imap` keeps the chunks in archive order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import pygit2
+from pygit2.enums import RepositoryOpenFlag, SortMode
+
+from . import archive, messages, patchid
+from .archive import Archive, Epoch
+from .rows import Row, parsed_row, skipped_row
+
+PARALLEL_FROM = 1500
+"""Fewer new commits than this are parsed in-process: starting workers costs more."""
+_CHUNK = (200, 1000)
+"""Smallest and largest chunk: enough to batch patch-ids; small enough that progress moves
+and that no core waits long at the end for the last one."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one epoch needs: rows to drop after a rewrite, and commits to parse."""
+
+    epoch: Epoch
+    tip: str
+    """The epoch's tip now ('' when it has no commits)."""
+    commits: tuple[str, ...] = ()
+    """New commits, oldest first."""
+    rewritten: bool = False
+    """History changed under the index: drop the epoch's rows after `base`."""
+    base: str | None = None
+    """The newest indexed commit still in history (None with `rewritten`: drop them all)."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Commits of one epoch for one worker."""
+
+    archive: Archive
+    epoch: Epoch
+    commits: tuple[str, ...]
+    limit: int
+    """digest.maxMessageSize: larger messages are skipped unparsed."""
+
+
+def plan(epoch: Epoch, last: str | None, indexed: Callable[[], set[str]]) -> Plan:
+    """What `epoch` needs, given the last commit indexed (None: none) and, only when
+    history was rewritten, the set of its commits that the index holds."""
+    repo = pygit2.Repository(str(epoch.path), RepositoryOpenFlag.NO_SEARCH)
+    tip = "" if repo.head_is_unborn else str(repo.head.target)
+    if last == tip:
+        return Plan(epoch, tip)
+    if not tip:
+        return Plan(epoch, tip, rewritten=True)
+    if last is None:
+        return Plan(epoch, tip, _walk(repo, tip))
+    if _descends(repo, tip, last):
+        return Plan(epoch, tip, _walk(repo, tip, hide=last))
+    known = indexed()
+    fresh: list[str] = []
+    for commit in repo.walk(tip, SortMode.TOPOLOGICAL):
+        if str(commit.id) in known:
+            return Plan(epoch, tip, tuple(reversed(fresh)), rewritten=True, base=str(commit.id))
+        fresh.append(str(commit.id))
+    return Plan(epoch, tip, tuple(reversed(fresh)), rewritten=True)
+
+
+def tips(arch: Archive) -> dict[int, str]:
+    """The tip commit of every epoch that has one."""
+    found = {}
+    for epoch in arch.epochs:
+        repo = pygit2.Repository(str(epoch.path), RepositoryOpenFlag.NO_SEARCH)
+        if not repo.head_is_unborn:
+            found[epoch.number] = str(repo.head.target)
+    return found
+
+
+def _descends(repo: pygit2.Repository, tip: str, last: str) -> bool:
+    """`last` is still in `tip`'s history (and still in the repository at all)."""
+    try:
+        return repo.descendant_of(tip, last)
+    except (KeyError, ValueError, pygit2.GitError):
+        return False
+
+
+def _walk(repo: pygit2.Repository, tip: str, hide: str | None = None) -> tuple[str, ...]:
+    walker = repo.walk(tip, SortMode.TOPOLOGICAL | SortMode.REVERSE)
+    if hide:
+        walker.hide(hide)
+    return tuple(str(commit.id) for commit in walker)
+
+
+def chunks(arch: Archive, plans: Sequence[Plan], limit: int, workers: int) -> list[Chunk]:
+    """The new commits of every epoch, cut into chunks, in archive order."""
+    total = sum(len(p.commits) for p in plans)
+    size = max(_CHUNK[0], min(_CHUNK[1], math.ceil(total / max(workers * 4, 1))))
+    return [
+        Chunk(arch, p.epoch, p.commits[start : start + size], limit)
+        for p in plans
+        for start in range(0, len(p.commits), size)
+    ]
+
+
+def parse(work: Sequence[Chunk], workers: int, least: int = PARALLEL_FROM) -> Iterator[tuple[Chunk, list[Row]]]:
+    """Each chunk with its rows, in order; on `workers` processes for `least` commits or more."""
+    if workers <= 1 or len(work) <= 1 or sum(len(c.commits) for c in work) < least:
+        for chunk in work:
+            yield chunk, parse_chunk(chunk)
+        return
+    with _context().Pool(min(workers, len(work)), initializer=_start_worker) as pool:
+        yield from zip(work, pool.imap(parse_chunk, work))
+
+
+def parse_chunk(chunk: Chunk) -> list[Row]:
+    """Read, parse and patch-id one chunk's messages; the rows in archive order."""
+    selection = archive.Selection(chunk.archive, ((chunk.epoch, chunk.commits),))
+    raws = list(archive.read(selection))
+    results = [messages.parse_full(raw, chunk.limit) for raw in raws]
+    diffs = [r for r in results if isinstance(r, messages.Parsed) and r.message.has_diff]
+    ids = dict(zip(map(id, diffs), patchid.email_patch_ids([p.body for p in diffs])))
+    rows = []
+    for raw, result in zip(raws, results):
+        if isinstance(result, messages.Parsed):
+            message = dataclasses.replace(result.message, patch_id=ids.get(id(result)))
+            rows.append(parsed_row(message, result.body, raw.time))
+        else:
+            rows.append(skipped_row(result, raw.epoch, raw.time, raw.removed))
+    return rows
+
+
+def workers() -> int:
+    """How many processes cold indexing uses: one per core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork starts a worker in milliseconds, with b4 and pygit2 already imported;
+    # the workers never touch the parent's SQLite connection.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _start_worker() -> None:
+    """Set up a worker process: blobs are read without re-hashing them."""
+    # Process-wide, so set only here: a worker reads blobs and nothing else, and
+    # checking each blob's hash costs 40% of reading it (DESIGN.md, measured costs).
+    pygit2.option(pygit2.enums.Option.ENABLE_STRICT_HASH_VERIFICATION, False)

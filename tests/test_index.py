@@ -1,0 +1,388 @@
+"""The SQLite index over real archives in tmp dirs: incremental, rewritten, shared, rebuilt."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pygit2
+import pytest
+from click.testing import CliRunner
+
+from archives import EpochWriter, build_v1, build_v2, make_mail
+from conftest import git
+from gitdigest import archive, cli, corpus, digest, index, ingest, messages, render, rows
+from gitdigest.model import Message, Person, Subject, Trailer
+
+DIFF = "---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\ndiff --git a/a.c b/a.c\nindex 1111111..2222222 100644\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n a\n+{n}\n"
+LIMIT = messages.MAX_MESSAGE_SIZE
+
+
+def mails(start: int, count: int, prefix: str = "m") -> list[bytes]:
+    """Patches, each followed by a review; dated a minute apart from 2025-03-03."""
+    out = []
+    for n in range(start, start + count):
+        day, minute = divmod(n, 60 * 24)
+        date = f"Mon, {3 + day % 25:02d} Mar 2025 {minute // 60:02d}:{minute % 60:02d}:00 +0000"
+        if n % 2:
+            body = "> +x\n\nReviewed-by: Rev Iewer <rev@corp.com>\n"
+            out.append(make_mail(f"{prefix}{n}@x", f"Re: [PATCH] a: thing {n - 1}", "Rev Iewer <rev@corp.com>", date, body, in_reply_to=f"{prefix}{n - 1}@x"))
+        else:
+            body = f"Thing {n}.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n" + DIFF.format(n=n)
+            out.append(make_mail(f"{prefix}{n}@x", f"[PATCH] a: thing {n}", "Ann Dev <ann@dev.org>", date, body))
+    return out
+
+
+def opened(top: Path, path: Path, notes: list[str] | None = None) -> tuple[index.Index, archive.Archive]:
+    arch = archive.open_archive(top)
+    return index.open_index(path, arch, LIMIT, (notes if notes is not None else []).append), arch
+
+
+def loaded(top: Path) -> tuple[Message, ...]:
+    """The archive's messages parsed the index-free way: the reference."""
+    arch = archive.open_archive(top)
+    return digest.load(archive.read(archive.select_range(arch, "HEAD"))).messages
+
+
+def stored(path: Path) -> tuple[Message, ...]:
+    """What the index at `path` holds, in archive order."""
+    with index.Index(path, sqlite3.connect(path, isolation_level=None)) as idx:
+        return tuple(idx.everything().values())
+
+
+def checksums(top: Path) -> dict[str, str]:
+    return {str(p.relative_to(top)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(top.rglob("*")) if p.is_file()}
+
+
+def test_incremental_update_parses_only_new_messages(tmp_path: Path) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 40))
+    idx, arch = opened(top, tmp_path / "i.sqlite3")
+    with idx:
+        first = idx.update(arch)
+        again = idx.update(arch)
+        writer = EpochWriter(top / "git" / "0.git")
+        for data in mails(40, 3):
+            writer.add(data)
+        later = idx.update(arch)
+    assert (first.parsed, first.added, first.total) == (40, 40, 40)
+    assert again.parsed == 0
+    assert (later.parsed, later.added, later.dropped, later.total) == (3, 3, 0, 43)
+    assert stored(tmp_path / "i.sqlite3") == loaded(top)
+
+
+def test_a_new_epoch_is_picked_up(tmp_path: Path) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 10))
+    idx, arch = opened(top, tmp_path / "i.sqlite3")
+    with idx:
+        idx.update(arch)
+        build_v2(tmp_path / "more", mails(10, 4))
+        (tmp_path / "more" / "git" / "0.git").rename(top / "git" / "1.git")
+        arch = archive.open_archive(top)
+        done = idx.update(arch)
+    assert (done.parsed, done.total) == (4, 14)
+    assert stored(tmp_path / "i.sqlite3") == loaded(top)
+
+
+def test_a_v1_archive_is_indexed_as_read(tmp_path: Path) -> None:
+    top = build_v1(tmp_path / "v1.git", mails(0, 12))
+    idx, arch = opened(top, tmp_path / "i.sqlite3")
+    with idx:
+        assert idx.update(arch).parsed == 12
+    assert stored(tmp_path / "i.sqlite3") == loaded(top)
+
+
+def test_history_rewritten_under_the_index(tmp_path: Path) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 10))
+    epoch = top / "git" / "0.git"
+    idx, arch = opened(top, tmp_path / "i.sqlite3")
+    with idx:
+        idx.update(arch)
+        # Drop the last four messages and post two others in their place.
+        repo = pygit2.Repository(str(epoch))
+        base = repo.revparse_single("HEAD~4").id
+        repo.references["refs/heads/master"].set_target(base)
+        writer = EpochWriter(epoch)
+        for data in mails(100, 2, prefix="new"):
+            writer.add(data)
+        done = idx.update(arch)
+    assert (done.dropped, done.parsed, done.total) == (4, 2, 8)
+    assert stored(tmp_path / "i.sqlite3") == loaded(top)
+
+
+def test_an_epoch_recreated_from_scratch_is_indexed_anew(tmp_path: Path) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 6))
+    idx, arch = opened(top, tmp_path / "i.sqlite3")
+    with idx:
+        idx.update(arch)
+        build_v2(tmp_path / "other", mails(50, 3, prefix="other"))
+        (top / "git" / "0.git").rename(tmp_path / "old.git")
+        (tmp_path / "other" / "git" / "0.git").rename(top / "git" / "0.git")
+        done = idx.update(arch)
+    assert (done.dropped, done.parsed, done.total) == (6, 3, 3)
+    assert stored(tmp_path / "i.sqlite3") == loaded(top)
+
+
+def test_parsing_on_several_processes_keeps_archive_order(tmp_path: Path) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 500), per_epoch=200)
+    arch = archive.open_archive(top)
+    work = ingest.chunks(arch, [ingest.plan(e, None, set) for e in arch.epochs], LIMIT, 8)
+    assert [len(chunk.commits) for chunk in work] == [200, 200, 100]  # chunks never span epochs
+    pooled = list(ingest.parse(work, workers=2, least=0))
+    alone = list(ingest.parse(work, workers=1))
+    assert pooled == alone
+    assert [r.commit for _chunk, found in pooled for r in found] == [c for chunk in work for c in chunk.commits]
+
+
+def digest_process(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gitdigest.cli", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+    )
+
+
+def finished(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
+    out, err = proc.communicate(timeout=300)
+    return proc.returncode, out, err
+
+
+def test_two_digests_and_an_update_at_once(tmp_path: Path) -> None:
+    # Enough messages that the cold update parses them on worker processes.
+    top = build_v2(tmp_path / "list", mails(0, 1600))
+    path = tmp_path / "shared.sqlite3"
+    for round_ in range(2):
+        if round_:
+            writer = EpochWriter(top / "git" / "0.git")
+            for data in mails(1600, 300):
+                writer.add(data)
+        report = ["--archive", str(top), "--index", str(path), "--format", "json", "HEAD"]
+        procs = [digest_process(*report), digest_process("index", "--archive", str(top), "--index", str(path)), digest_process(*report)]
+        results = [finished(p) for p in procs]
+        for code, _out, err in results:
+            assert code == 0 and err == "", err
+        counts = {json.loads(out)["messages"] for code, out, _err in (results[0], results[2])}
+        assert counts == {1600 + 300 * round_}
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 1900
+    assert db.execute("SELECT count(*) FROM (SELECT commit_id FROM messages GROUP BY commit_id HAVING count(*) > 1)").fetchone()[0] == 0
+    assert stored(path) == loaded(top)
+
+
+def test_readers_do_not_wait_for_the_writer(tmp_path: Path) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 20))
+    path = tmp_path / "i.sqlite3"
+    idx, arch = opened(top, path)
+    with idx:
+        idx.update(arch)
+    writer = index._WriteLock(path)
+    with writer.held() as mine:
+        assert mine
+        code, _out, err = finished(digest_process("--archive", str(top), "--index", str(path), "HEAD"))
+        assert code == 0, err
+        with opened(top, path)[0] as reader:
+            cache = reader.tree_patch_ids()
+            cache.put({"a" * 40: "b" * 40}, 3)  # a cache: skipped, not waited for
+            assert cache.get(["a" * 40], 3) == {}
+            EpochWriter(top / "git" / "0.git").add(mails(20, 1)[0])
+            assert reader.update(arch, wait=False).parsed == 0  # what a hook does
+    with opened(top, path)[0] as reader:
+        assert reader.update(arch).parsed == 1
+    with opened(top, path)[0] as reader:
+        cache = reader.tree_patch_ids()
+        cache.put({"a" * 40: "b" * 40, "c" * 40: None}, 3)
+        assert cache.get(["a" * 40, "c" * 40, "d" * 40], 3) == {"a" * 40: "b" * 40, "c" * 40: None}
+        assert cache.get(["a" * 40], 6) == {}
+
+
+def damage(path: Path, how: str) -> None:
+    if how == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "garbage":
+        path.write_bytes(os.urandom(8192))
+    elif how == "foreign":
+        path.unlink()
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE accounts (id INTEGER, owner TEXT)")
+        db.commit()
+        db.close()
+    elif how == "older schema":
+        db = sqlite3.connect(path)
+        db.execute(f"PRAGMA user_version = {index.SCHEMA_VERSION + 1}")
+        db.close()
+
+
+@pytest.mark.parametrize(
+    "how, words",
+    [("truncated", "truncated"), ("garbage", "not an SQLite database"), ("foreign", "not a gitdigest index"),
+     ("older schema", "another version of gitdigest")],
+)
+def test_a_damaged_or_foreign_index_is_rebuilt_with_one_note(tmp_path: Path, how: str, words: str) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 300))
+    path = tmp_path / "i.sqlite3"
+    result = CliRunner().invoke(cli.digest_command, ["index", "--archive", str(top), "--index", str(path)])
+    assert result.exit_code == 0, result.output
+    damage(path, how)
+    result = CliRunner().invoke(cli.digest_command, ["--archive", str(top), "--index", str(path), "--format", "json", "HEAD"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["messages"] == 300
+    assert result.stderr.count("\n") == 1 and words in result.stderr and "rebuilding" in result.stderr
+    assert result.stderr.startswith("git-digest: note: ")
+    assert stored(path) == loaded(top)
+    assert path.with_name(path.name + ".bad").exists() == (how in ("garbage", "foreign"))
+
+
+def test_damage_found_in_use_rebuilds_once(tmp_path: Path) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 50))
+    path = tmp_path / "i.sqlite3"
+    idx, arch = opened(top, path)
+    with idx:
+        idx.update(arch)
+        idx.db.execute("DROP TABLE epochs")  # a query fails, as on a damaged page
+    notes: list[str] = []
+    found = digest.run(digest.Request(archive=top, range="HEAD", index=path), note=notes.append)
+    assert found.message_count == 50
+    assert len(notes) == 1 and "rebuilding" in notes[0]
+
+
+def test_index_lives_outside_the_archive_which_is_unchanged(tmp_path: Path, sealed_env: Path) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 30))
+    before = checksums(top)
+    runner = CliRunner()
+    assert runner.invoke(cli.digest_command, ["index", "--archive", str(top)]).exit_code == 0
+    writer = EpochWriter(top / "git" / "0.git")
+    writer.add(mails(30, 1)[0])
+    before = checksums(top)
+    result = runner.invoke(cli.digest_command, ["--archive", str(top), "--since", "2025-01-01"])
+    assert result.exit_code == 0, result.output
+    assert checksums(top) == before
+    files = sorted((sealed_env / ".cache" / "gitdigest" / "index").glob("*.sqlite3"))
+    assert len(files) == 1 and top.resolve() not in files[0].resolve().parents
+    assert files[0].name.startswith("list-")
+
+
+def test_index_command_says_what_it_did(tmp_path: Path) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 12))
+    path = tmp_path / "i.sqlite3"
+    runner = CliRunner()
+    first = runner.invoke(cli.digest_command, ["index", "--archive", str(top), "--index", str(path)])
+    second = runner.invoke(cli.digest_command, ["index", "--archive", str(top), "--index", str(path)])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert first.stdout.startswith(f"{path}: 12 messages added, 0 skipped") and first.stdout.count("\n") == 1
+    assert "0 messages added" in second.stdout and "12 indexed" in second.stdout
+    assert first.stderr == ""  # not a terminal: no progress
+
+
+def test_digest_index_config_moves_the_index(tmp_path: Path) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 4))
+    git("config", "--global", "digest.index", str(tmp_path / "elsewhere.sqlite3"))
+    result = CliRunner().invoke(cli.digest_command, ["--archive", str(top), "HEAD"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "elsewhere.sqlite3").is_file()
+
+
+def test_message_rows_round_trip_every_field() -> None:
+    when = datetime.datetime(2025, 3, 3, 10, 0, 1, tzinfo=datetime.timezone.utc)
+    subject = Subject("[RFC PATCH v3 2/5] a: b", "a: b", ("PATCH", "net"), 3, 2, 5, True, True, True, True, True, False, False)
+    values = dict(
+        msgid="id@x", date=when, sender=Person("Ann Dev", "ann@dev.org"), author=Person("Bob", "bob@x"),
+        subject=subject, in_reply_to="parent@x", references=("a@x", "parent@x"), has_diff=True,
+        diffstat=" a | 1 +", trailers=(Trailer("Reviewed-by", "Rev <rev@x>", Person("Rev", "rev@x")), Trailer("Fixes", "abc")),
+        change_id="change", base_commit="base", patch_id="pid", context=9, blob="blob", commit="commit", epoch=2,
+    )
+    # A field added to Message must be given here, so that its round trip is tested.
+    assert set(values) == {f.name for f in dataclasses.fields(Message)}
+    message = Message(**values)
+    assert all(getattr(message, f.name) != f.default for f in dataclasses.fields(Message))
+    assert rows.decoder()(rows.encode(message)) == message
+    plain = Message("m@x", when, values["sender"], values["sender"], Subject("s", "s"))
+    assert rows.decoder()(rows.encode(plain)) == plain
+
+
+def period_json(request: digest.Request) -> str:
+    return render.render(digest.run(request), "json")
+
+
+def forget_topics(path: Path) -> None:
+    if path.exists():
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("DELETE FROM meta WHERE key = 'topics'")
+        db.close()
+
+
+def same_every_way(request: digest.Request, monkeypatch: pytest.MonkeyPatch, short: bool = True) -> str:
+    """The period's JSON with topics computed over every message, then read from the cache
+    (a short period reads only its topics), then read from the cache whole: all equal."""
+    assert request.index is not None
+    forget_topics(request.index)
+    computed = period_json(request)
+    with monkeypatch.context() as patch:
+        if short:  # it must not read the whole archive
+            patch.setattr(index.Index, "everything", lambda self: pytest.fail("read every message"))
+        assert period_json(request) == computed
+    with monkeypatch.context() as patch:
+        patch.setattr(corpus, "SHORT", 0.0)
+        assert period_json(request) == computed
+    return computed
+
+
+def tricky_mails() -> list[bytes]:
+    """Two series with revisions, replies after the period, a message delivered twice
+    with different references, and filler around them."""
+    out = mails(0, 60, prefix="early")
+    out.append(make_mail("c1@x", "[PATCH 0/1] b: first", "Ann Dev <ann@dev.org>", "Mon, 10 Mar 2025 10:00:00 +0000", "Cover.\n"))
+    out.append(make_mail("p1@x", "[PATCH 1/1] b: first", "Ann Dev <ann@dev.org>", "Mon, 10 Mar 2025 10:01:00 +0000",
+                         "One.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n" + DIFF.format(n=1), in_reply_to="c1@x"))
+    out.append(make_mail("dup@x", "Re: [PATCH 1/1] b: first", "Rev Iewer <rev@corp.com>", "Mon, 10 Mar 2025 12:00:00 +0000",
+                         "Hm.\n", in_reply_to="elsewhere@x"))
+    out += mails(200, 60, prefix="middle")
+    out.append(make_mail("dup@x", "Re: [PATCH 1/1] b: first", "Rev Iewer <rev@corp.com>", "Wed, 12 Mar 2025 12:00:00 +0000",
+                         "Reviewed-by: Rev Iewer <rev@corp.com>\n", in_reply_to="p1@x"))
+    out.append(make_mail("p2@x", "[PATCH v2] b: first", "Ann Dev <ann@dev.org>", "Thu, 20 Mar 2025 10:00:00 +0000",
+                         "One.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n" + DIFF.format(n=1), in_reply_to="p1@x"))
+    out.append(make_mail("late@x", "Re: [PATCH 1/1] b: first", "Bob <bob@x.org>", "Fri, 21 Mar 2025 10:00:00 +0000",
+                         "Acked-by: Bob <bob@x.org>\n", in_reply_to="p1@x"))
+    return out
+
+
+def test_a_short_period_reads_what_the_whole_archive_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    top = build_v2(tmp_path / "list", tricky_mails())
+    EpochWriter(top / "git" / "0.git").remove(mails(0, 1, prefix="early")[0])
+    path = tmp_path / "i.sqlite3"
+    day = lambda d: datetime.datetime(2025, 3, d, tzinfo=datetime.timezone.utc)
+    statuses = {}
+    for since, until in [(day(10), day(11)), (day(12), day(13)), (day(20), day(22)), (day(1), day(30))]:
+        request = digest.Request(archive=top, since=since, until=until, index=path)
+        text = same_every_way(request, monkeypatch, short=since.day != 1)
+        statuses[since.day] = [(s["subject"], s["version"], s["status"]) for s in json.loads(text)["series"]]
+    assert statuses[10] == [("b: first", 1, "superseded")]
+    assert statuses[12] == []
+    assert statuses[20] == [("b: first", 2, "revised")]
+    whole = json.loads(same_every_way(digest.Request(archive=top, range="HEAD", index=path), monkeypatch, short=False))
+    assert whole["messages"] == 120 + 5 - 1  # c1 p1 dup p2 late (dup@x once); the removed one is gone
+
+
+@pytest.mark.slow
+def test_iouring_index_equals_the_index_free_parse(iouring: Path, iouring_history, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "iouring.sqlite3"
+    idx, arch = opened(iouring, path)
+    with idx:
+        done = idx.update(arch)
+        assert done.parsed == 33495
+        assert tuple(idx.everything().values()) == iouring_history.messages
+        assert idx.rows_between(None, None).skipped == iouring_history.skipped
+    utc = datetime.timezone.utc
+    for since, until, spec in [
+        (datetime.datetime(2025, 6, 2, tzinfo=utc), datetime.datetime(2025, 6, 9, tzinfo=utc), None),
+        (datetime.datetime(2024, 1, 1, tzinfo=utc), datetime.datetime(2024, 3, 1, tzinfo=utc), None),
+        (None, None, "HEAD"),
+    ]:
+        request = digest.Request(archive=iouring, range=spec, since=since, until=until, index=path)
+        same_every_way(request, monkeypatch, short=spec is None)

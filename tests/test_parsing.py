@@ -1,0 +1,118 @@
+"""The fast paths of messages.py read what the slow ones they replace read.
+
+`email_of` against `BytesParser(policy=compat32)`, and `find_trailers` against b4's
+own `LoreMessage.find_trailers`: on every io-uring message, and on generated mail
+built from the awkward cases (odd header lines, wrapped and commented trailers).
+"""
+
+from __future__ import annotations
+
+import email.utils
+from email.parser import BytesParser
+from email.policy import compat32
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gitdigest import archive, messages
+
+FIELDS = (
+    "message-id", "subject", "from", "date", "in-reply-to", "references", "x-original-from",
+    "content-type", "content-transfer-encoding", "mime-version",
+)
+FULL = BytesParser(policy=compat32)
+
+
+def b4():
+    return messages._b4()
+
+
+def read_alike(data: bytes) -> None:
+    """email_of(data) gives what the full parse gives, for every field and call used."""
+    fast, full = messages.email_of(data), FULL.parsebytes(data)
+    for name in FIELDS:
+        assert fast.get_all(name) == full.get_all(name), name
+        assert [v for n, v in fast.raw_items() if n.lower() == name] == [v for n, v in full.raw_items() if n.lower() == name]
+    assert b4().LoreMessage.get_payload(fast) == b4().LoreMessage.get_payload(full)
+    assert fast.get_content_charset() == full.get_content_charset()
+
+
+def trailers_alike(text: str, followup: bool) -> None:
+    """find_trailers(text) finds what b4 finds, field for field."""
+    ours = messages.find_trailers(text, followup=followup)
+    theirs, _others = b4().LoreMessage.find_trailers(text, followup=followup)
+    as_tuples = lambda found: [(t.name, t.value, t.extinfo, t.addr, t.type) for t in found]
+    assert as_tuples(ours) == as_tuples(theirs)
+
+
+@pytest.mark.slow
+def test_every_iouring_message_reads_alike(iouring: Path) -> None:
+    arch = archive.open_archive(iouring)
+    seen = 0
+    for raw in archive.read(archive.select_range(arch, "HEAD")):
+        if not raw.data:
+            continue
+        read_alike(raw.data)
+        body = b4().LoreMessage.get_payload(messages.email_of(raw.data))[0]
+        trailers_alike(messages.description(body), followup=False)
+        trailers_alike(messages._QUOTED.sub("", body), followup=True)
+        seen += 1
+    assert seen == 33495
+
+
+HEADER_LINES = st.sampled_from([
+    "From: Ann Dev <ann@dev.org>", "Subject: [PATCH v2 1/3] a: b", "Subject: =?utf-8?q?Caf=C3=A9?= bar",
+    "Date: Mon, 03 Mar 2025 10:00:00 +0000", "Message-ID: <a@x>", "Message-Id: <b@x> (comment)",
+    "In-Reply-To: <p@x>", "References: <p@x>", "\t<q@x>", " continued", "X-Original-From: Bob <bob@x>",
+    "Content-Type: text/plain; charset=iso-8859-1", "Content-Type: multipart/mixed; boundary=zz",
+    "Content-Type: message/rfc822", "Content-Transfer-Encoding: base64", "Content-Transfer-Encoding: quoted-printable",
+    "MIME-Version: 1.0", "Received: from a by b", "X-Odd line without a colon", "From someone Mon Mar  3 2025",
+    ":empty name", "SUBJECT: shouting", "subject:no space", "X-Eight-Bit: caf\udce9",
+])
+BODY_LINES = st.sampled_from(["Hello.", "", "--zz", "--zz--", "Content-Type: text/plain", "aGVsbG8K", "caf=C3=A9",
+                              "From nobody", "diff --git a/a b/a", "\r", "caf\udce9"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(HEADER_LINES, max_size=12), st.lists(BODY_LINES, max_size=8), st.sampled_from(["\n", "\r\n"]))
+def test_generated_mail_reads_alike(headers: list[str], body: list[str], newline: str) -> None:
+    text = newline.join(headers) + newline + newline + newline.join(body)
+    read_alike(text.encode("utf-8", "surrogateescape"))
+
+
+TRAILER_LINES = st.sampled_from([
+    "Reviewed-by: Rev Iewer <rev@corp.com>", "Signed-off-by: Ann Dev", "<ann@dev.org>", "Acked-by: a@b.c # v5.10",
+    "Cc: stable@vger.kernel.org # 5.10+", "Fixes: 1234567890ab (\"a: b", "c d\")", "Fixes: not-a-sha (x)",
+    "Link: https://lore.kernel.org/r/a@x", "Tested-by: https://example.org", "From: Ann Dev <ann@dev.org>",
+    "Subject: a thing", "[for the io_uring bits]", "  [indented note]", "Some prose: with a colon", "prose",
+    "", "   ", "-- ", "deadbeef", "(foo", "bar)", "Fixes:", "Phone: 12345", "Reviewé-by: x@y.z", "x: #a#b",
+    "Suggested-by: A <a@b.c> # thanks", "Link: <https://a.b/c>", "\r",
+])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(TRAILER_LINES, max_size=14), st.booleans())
+def test_generated_trailers_are_found_alike(lines: list[str], followup: bool) -> None:
+    trailers_alike("\n".join(lines), followup)
+
+
+def person_by_parseaddr(value: str) -> tuple[str, str]:
+    name, addr = email.utils.parseaddr(value)
+    return " ".join(name.split()) or addr, addr.strip().lower()
+
+
+# Anything, and text plain enough to take the fast path.
+ADDRESS_TEXT = st.one_of(
+    st.text(alphabet="aZé .,;:<>()\"'[]\\@-_+\t\x1c\u00a0=?", max_size=12),
+    st.text(alphabet="aZé .-'+_\t\u00a0", max_size=12),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(ADDRESS_TEXT, ADDRESS_TEXT, ADDRESS_TEXT, st.sampled_from(["{0} <{1}@{2}>", "{0}<{1}@{2}>", " {0} <{1}@{2}> ", "{0}{1}{2}"]))
+def test_plain_addresses_read_as_parseaddr_reads_them(name: str, local: str, domain: str, form: str) -> None:
+    value = form.format(name, local, domain)
+    person = messages._person(value)
+    assert (person.name, person.email) == person_by_parseaddr(value)
