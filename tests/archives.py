@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import mailbox
+import re
 from collections.abc import Iterable, Sequence
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -35,9 +36,19 @@ def _signature(data: bytes) -> pygit2.Signature:
     headers = _HEADERS.parsebytes(data)
     name, addr = email.utils.parseaddr(str(headers.get("From", "")))
     stamp = email.utils.parsedate_tz(str(headers.get("Date", "")))
-    when = email.utils.mktime_tz(stamp) if stamp else 0
+    try:
+        when = int(email.utils.mktime_tz(stamp)) if stamp else 0
+    except (OverflowError, ValueError):
+        when = 0
     offset = (stamp[9] or 0) // 60 if stamp else 0
-    return pygit2.Signature(name or addr or "unknown", addr or "unknown", int(when), offset)
+    # public-inbox stores what git takes: no negative times, no zones beyond +-14h.
+    when, offset = (when, offset) if 0 <= when < 2**32 and abs(offset) <= 14 * 60 else (0, 0)
+    return pygit2.Signature(_ident(name or addr), _ident(addr), when, offset)
+
+
+def _ident(text: str) -> str:
+    """A name or address git accepts in a signature: no angle brackets, no control characters."""
+    return re.sub(r"[<>\x00-\x1f\x7f]", "", text).strip() or "unknown"
 
 
 def _subject(data: bytes) -> str:

@@ -101,6 +101,16 @@ def copy_tree():
 
 
 @pytest.fixture(scope="session")
+def iouring_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One index file for the io-uring archive, shared by the session's io-uring digests.
+
+    Each test has its own cache (see sealed_env), so without this every io-uring digest
+    would build the index from cold; building it once keeps the suite's time in bounds.
+    """
+    return tmp_path_factory.mktemp("iouring-index") / "io-uring.sqlite3"
+
+
+@pytest.fixture(scope="session")
 def iouring_history(iouring: Path):
     """Every message of the io-uring archive, parsed once per session (about 25 s)."""
     from gitdigest import archive, digest
@@ -108,3 +118,13 @@ def iouring_history(iouring: Path):
     arch = archive.open_archive(iouring)
     selection = archive.select_range(arch, "HEAD")
     return digest.load(archive.read(selection), total=selection.count)
+
+
+@pytest.fixture(scope="session")
+def lore_server(tmp_path_factory: pytest.TempPathFactory):
+    """A local lore: public-inbox-httpd on 127.0.0.1 serving tests/local_lore.py's inbox,
+    indexed with Xapian for search; stopped at the end of the session."""
+    from local_lore import serve
+
+    with serve(tmp_path_factory.mktemp("lore")) as server:
+        yield server

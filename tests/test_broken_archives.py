@@ -145,6 +145,8 @@ def test_iouring_duplicate_message_ids_count_once(iouring_history) -> None:
     contributions = [m.msgid for m in iouring_history.messages if m.is_contribution]
     table = stats.compute(iouring_history.messages, ())
     assert (len(contributions), len(set(contributions))) == (13_184, 13_133)
-    assert sum(c.count for c in table.contributors) == 13_133
+    # Less one: kernel test robot's `[RFC PATCH] fs: __alloc_page_buffers() can be static`
+    # (2022-02-15) is a bot's patch, kept apart from the people.
+    assert sum(c.count for c in table.contributors) == 13_133 - 1
     patches = [m.msgid for rev in series.postings(iouring_history.messages) for m in rev.messages]
     assert len(patches) == len(set(patches))

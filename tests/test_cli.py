@@ -98,6 +98,18 @@ BAD_INPUTS = {
     "option-as-range": (["--archive", "{arch}", "--", "--upload-pack=touch {tmp}/pwned"], "not a revision"),
     "missing-mbox": (["--mbox", "{tmp}/none.mbox"], "no such mbox"),
     "bad-date": (["--archive", "{arch}", "--since", "-x"], "not a date"),
+    # Option-like values in every place a value reaches git or the file system: each is
+    # taken as the range, path or date it claims to be, refused, and never executed.
+    "option-as-archive": (["--archive=--upload-pack=touch {tmp}/pwned", "HEAD"], "no such directory"),
+    "option-after-a-revision": (["--archive", "{arch}", "HEAD --upload-pack=touch {tmp}/pwned"], "not a revision"),
+    "option-as-range-end": (["--archive", "{arch}", "HEAD..--upload-pack=touch {tmp}/pwned"], "not a revision"),
+    "option-as-range-start": (["--archive", "{arch}", "--", "--upload-pack=touch {tmp}/pwned..HEAD"], "not a revision"),
+    "option-as-mbox": (["--mbox=--upload-pack=touch {tmp}/pwned"], "no such mbox"),
+    "option-as-until": (["--archive", "{arch}", "--until=--upload-pack=touch {tmp}/pwned"], "not a date"),
+    "option-as-tree-range": (
+        ["--archive", "{arch}", "--tree", "{arch}/git/0.git", "--tree-range=--upload-pack=touch {tmp}/pwned", "HEAD"],
+        "not a revision",
+    ),
 }
 
 

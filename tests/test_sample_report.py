@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import git
 from gitdigest import cli
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -83,8 +84,10 @@ def test_patch_list_is_filled_and_commit_messages_cover_every_patch(kvm_archive:
     assert "Exist: [PATCH v4 0/7]" in text and " Skip: [PATCH v3 0/7]" in text and " Skip: [PATCH v2 0/7]" in text
 
 
-@pytest.mark.parametrize("fmt,suffix", [("text", "txt"), ("markdown", "md"), ("json", "json")])
+@pytest.mark.parametrize("fmt,suffix", [("text", "txt"), ("markdown", "md"), ("html", "html"), ("json", "json")])
 def test_golden(kvm_archive: Path, fmt: str, suffix: str, update_golden: bool) -> None:
+    # The sample's own employer map, in QEMU's gitdm format: Markdown and HTML show employers.
+    git("config", "--global", "digest.orgmap", str(Path(__file__).parent / "data" / "kvm-sample" / "gitdm"))
     golden = GOLDEN / f"kvm-sample.{suffix}"
     output = report(kvm_archive, fmt)
     if update_golden:

@@ -43,6 +43,8 @@ class Archive:
     layout: int
     """1 or 2, public-inbox's own layout versions."""
     epochs: tuple[Epoch, ...]
+    gaps: tuple[str, ...] = ()
+    """What is missing from it, one line each: epochs absent below the newest, shallow clones."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def open_archive(path: Path, cache: Path | None = None) -> Archive:
         path = _unbundle(path, cache)
     epochs = _v2_epochs(path)
     if epochs:
-        return Archive(top=path, layout=2, epochs=epochs)
+        return Archive(top=path, layout=2, epochs=epochs, gaps=_gaps(path, epochs))
     repo = _repository(path)
     if repo is None:
         raise NotAnArchiveError(f"{path}: not a public-inbox archive (no git/N.git epochs, not a git repository)")
@@ -80,7 +82,8 @@ def open_archive(path: Path, cache: Path | None = None) -> Archive:
     if layout == 0:
         raise NotAnArchiveError(f"{path}: a git repository, but not a public-inbox archive")
     number = _epoch_number(path)
-    return Archive(top=path, layout=layout, epochs=(Epoch(number, Path(repo.path)),))
+    epoch = Epoch(number, Path(repo.path))
+    return Archive(top=path, layout=layout, epochs=(epoch,), gaps=_gaps(None, (epoch,)))
 
 
 def _is_bundle(path: Path) -> bool:
@@ -114,6 +117,35 @@ def _v2_epochs(top: Path) -> tuple[Epoch, ...]:
         if match and _repository(child) is not None:
             found.append(Epoch(int(match.group(1)), child))
     return tuple(sorted(found, key=lambda e: e.number))
+
+
+def _gaps(top: Path | None, epochs: tuple[Epoch, ...]) -> tuple[str, ...]:
+    """Epochs missing (or not repositories) below the newest one of `top`, and shallow epochs."""
+    numbers = [e.number for e in epochs]
+    # Counted, not listed: a hostile archive may hold only git/999999999.git.
+    lacking = max(numbers) + 1 - len(numbers) if top else 0
+    found = []
+    if lacking:
+        names = _missing(numbers, 5)
+        more = f" and {lacking - len(names)} more" if lacking > len(names) else ""
+        kept = ", ".join(str(n) for n in numbers)
+        verb = "is" if lacking == 1 else "are"
+        found.append(
+            f"{top}: {', '.join(names)}{more} {verb} missing or not a git repository; only epochs {kept} are read"
+        )
+    for epoch in _shallow(epochs):
+        found.append(f"{epoch.path}: a shallow clone; messages before its first commit are not read")
+    return tuple(found)
+
+
+def _missing(numbers: list[int], limit: int) -> list[str]:
+    """The first `limit` epoch directories absent between 0 and the newest of `numbers` (sorted)."""
+    holes = ((low + 1, high) for low, high in zip([-1, *numbers], numbers) if high > low + 1)
+    return [f"git/{n}.git" for start, stop in holes for n in range(start, min(stop, start + limit))][:limit]
+
+
+def _shallow(epochs: Iterable[Epoch]) -> list[Epoch]:
+    return [e for e in epochs if _open(e).is_shallow]
 
 
 def _epoch_number(path: Path) -> int:
@@ -153,7 +185,8 @@ def _owning_epoch(archive: Archive, rev: str) -> Epoch:
             return epoch
         except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
             continue
-    raise RangeError(f"{rev}: unknown revision in the archive {archive.top}")
+    shallow = " (a shallow clone: older commits are not there)" if _shallow(archive.epochs) else ""
+    raise RangeError(f"{rev}: unknown revision in the archive {archive.top}{shallow}")
 
 
 def _rev_list(epoch: Epoch, *revs: str) -> tuple[str, ...]:
@@ -242,7 +275,7 @@ def _read_v2(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iter
             except KeyError:
                 # A missing blob (a partial or damaged clone): say so, don't stop.
                 data = b""
-            yield RawMessage(data, str(entry.id), str(commit.id), epoch, removed)
+            yield RawMessage(data, str(entry.id), str(commit.id), epoch, removed, commit.author.time)
 
 
 def _read_v1(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iterator[RawMessage]:
@@ -259,7 +292,7 @@ def _read_v1(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iter
             data = repo[side.id].data
         except KeyError:
             data = b""
-        yield RawMessage(data, str(side.id), str(commit.id), epoch, removed)
+        yield RawMessage(data, str(side.id), str(commit.id), epoch, removed, commit.author.time)
 
 
 def read_mailbox(path: Path) -> Iterator[RawMessage]:

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__, digest, settings
+from . import __version__, digest, settings, terminal
 from .errors import GitDigestError
 from .render import FORMATS, render
+from .render.color import paint
+from .render.common import clean
 
 
 class Exit(enum.IntEnum):
@@ -34,6 +36,15 @@ class Failure(click.ClickException):
 
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
         click.echo(f"git-digest: error: {self.format_message()}", err=True, file=file)
+
+
+class Refused(click.ClickException):
+    """The pre-push hook's findings refuse the push (digest.hook.block)."""
+
+    exit_code = Exit.ERROR
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        click.echo(f"git-digest: push refused: {self.format_message()}", err=True, file=file)
 
 
 class Progress:
@@ -65,6 +76,8 @@ class DigestGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or args[0] not in self.commands:
             args = ["report", *args]
+        # As in git, a bare `--color` means always, and WHEN is only ever given as `--color=WHEN`.
+        args = ["--color=always" if arg == "--color" else arg for arg in args]
         return super().parse_args(ctx, args)
 
 
@@ -79,23 +92,32 @@ def digest_command() -> None:
 @click.option("--since", help="Start of the period (a date, or git's '2 weeks ago').")
 @click.option("--until", help="End of the period (exclusive).")
 @click.option("--mbox", type=click.Path(path_type=Path), help="Read an mbox file or maildir instead of an archive.")
+@click.option("--tree", type=click.Path(path_type=Path), help="The code tree to find merged patches in (default: digest.tree; in a tree, A..B are its commits).")
+@click.option("--tree-range", metavar="X..Y", help="Only these tree commits count as merged (default: what HEAD and digest.treeRefs reach).")
+@click.option("--online/--offline", default=None, help="Fetch from lore what the archive lacks: the rest of a series, newer revisions; with no archive, the series of a tree's commits (default: digest.online, else offline).")
+@click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False), help="The index file (default: digest.index, else one per archive under $XDG_CACHE_HOME/gitdigest).")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default=None, help="Output format (default: text).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE instead of stdout.")
 @click.option("--list-name", default="", help="The list's name in titles (default: digest.listName, else from the archive).")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), metavar="[=WHEN]", help="Colour the text report: auto (a terminal), always or never (default: color.digest, then color.ui).")
+@click.option("--no-color", is_flag=True, help="Never colour (--color=never).")
+@click.option("--no-pager", is_flag=True, help="Do not page the report through git's pager on a terminal.")
 @click.option("-v", "--verbose", is_flag=True, help="Name each skipped message and why.")
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show a traceback on internal errors.")
 @click.version_option(__version__, "--version", prog_name="git-digest")
-def report(range_, archive, since, until, mbox, fmt, output, list_name, verbose, show_traceback) -> None:
+def report(range_, archive, since, until, mbox, tree, tree_range, online, index_path, fmt, output, list_name, color, no_color, no_pager, verbose, show_traceback) -> None:
     """Digest the patches posted to a mailing list between A and B.
 
-    A..B are commits of the list's public-inbox archive; --since/--until take dates
-    instead, and --mbox reads a mailbox. `git digest --help` opens the manual.
+    A..B are commits of the list's public-inbox archive; inside a code tree, with the
+    archive named, they are tree commits and the report says what was merged.
+    --since/--until take dates instead, and --mbox reads a mailbox. `git digest --help`
+    opens the manual.
     """
-    config = settings.load(Path.cwd())
     if not (range_ or since or until or mbox):
         raise click.UsageError("give a range A..B, or --since/--until, or --mbox")
     progress = Progress(sys.stderr.isatty())
     try:
+        config = settings.load(Path.cwd())
         request = digest.Request(
             archive=archive or config.archive,
             range=range_,
@@ -104,23 +126,130 @@ def report(range_, archive, since, until, mbox, fmt, output, list_name, verbose,
             mbox=mbox,
             list_name=list_name or config.list_name,
             cache=settings.cache_dir(),
+            tree=tree or config.tree,
+            tree_range=tree_range,
+            tree_refs=config.tree_refs,
+            workdir=Path.cwd(),
+            max_message_size=config.max_message_size,
+            index=index_path or config.index,
+            mailmap=config.mailmap,
+            orgmap=config.orgmap,
+            tree_web=config.tree_web,
+            online=config.lore if (config.online if online is None else online) else None,
         )
-        result = digest.run(request, progress)
+        result = digest.run(request, progress, _note)
     except (GitDigestError, OSError, UnicodeError) as err:
         raise Failure(str(err)) from err
     finally:
         progress.close()
+    for gap in result.period.gaps:
+        click.echo(f"git-digest: warning: {gap}", err=True)
+    if result.period.offline:
+        click.echo(clean(f"git-digest: warning: {result.period.offline}"), err=True)
     if verbose:
         for skip in result.skipped:
-            click.echo(f"skipped {skip.blob[:12]} ({skip.commit[:12] or 'mbox'}): {skip.reason}", err=True)
-    _write(render(result, fmt or config.format), output)
+            # A reason may quote the mail (an exception's text): no control sequence reaches the terminal.
+            click.echo(clean(f"skipped {skip.blob[:12]} ({skip.commit[:12] or 'mbox'}): {skip.reason}"), err=True)
+    fmt = fmt or config.format
+    try:
+        _show(render(result, fmt), fmt, output, "never" if no_color else color, not no_pager)
+    except (GitDigestError, OSError) as err:
+        raise Failure(str(err)) from err
 
 
-def _write(text: str, output: Path | None) -> None:
+@digest_command.command("index", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--archive", type=click.Path(path_type=Path), help="The public-inbox archive (default: digest.archive, else the current directory).")
+@click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False), help="The index file (default: digest.index, else one per archive under $XDG_CACHE_HOME/gitdigest).")
+def index_command(archive, index_path) -> None:
+    """Bring the archive's index up to date: parse what is new since the last run."""
+    progress = Progress(sys.stderr.isatty())
+    try:
+        config = settings.load(Path.cwd())
+        request = digest.Request(
+            archive=archive or config.archive,
+            cache=settings.cache_dir(),
+            max_message_size=config.max_message_size,
+            index=index_path or config.index,
+        )
+        path, done = digest.update_index(request, progress, _note)
+    except (GitDigestError, OSError, UnicodeError) as err:
+        raise Failure(str(err)) from err
+    finally:
+        progress.close()
+    click.echo(
+        f"{path}: {done.added:,} messages added, {done.skipped:,} skipped, {done.dropped:,} dropped"
+        f" in {done.seconds:.1f} s; {done.total:,} indexed"
+    )
+
+
+@digest_command.group("hook", context_settings={"help_option_names": ["-h", "--help"]})
+def hook_group() -> None:
+    """The pre-push hook: what a push sends, in mailing-list terms."""
+
+
+@hook_group.command("install")
+@click.option("--force", is_flag=True, help="Replace a pre-push hook that is not git-digest's.")
+def hook_install(force) -> None:
+    """Install the pre-push hook where git looks for hooks (core.hooksPath, worktrees)."""
+    from . import hook  # only the hook commands need it
+
+    try:
+        click.echo(f"installed {hook.install(Path.cwd(), force)}")
+    except (GitDigestError, OSError) as err:
+        raise Failure(str(err)) from err
+
+
+@hook_group.command("uninstall")
+def hook_uninstall() -> None:
+    """Remove the pre-push hook, if it is git-digest's."""
+    from . import hook
+
+    try:
+        path = hook.uninstall(Path.cwd())
+    except (GitDigestError, OSError) as err:
+        raise Failure(str(err)) from err
+    click.echo(f"removed {path}" if path else "no pre-push hook to remove")
+
+
+@hook_group.command("pre-push", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def hook_pre_push(args) -> None:
+    """Run by git before a push (REMOTE URL, refs on stdin): summarise what it sends.
+
+    Exits 1 only on findings that digest.hook.block or digest.hook.blockUnposted name;
+    its own failures are a warning, and the push goes on.
+    """
+    say = lambda text: click.echo(clean(f"git-digest: {text}"), err=True)  # noqa: E731
+    try:
+        from . import hook
+
+        outcome = hook.pre_push(args, say)
+    except Exception as err:  # noqa: BLE001 - a broken hook never blocks a push
+        say(f"warning: no pre-push summary: {type(err).__name__}: {err}")
+        return
+    click.echo(outcome.text, err=True, nl=False, color=True)
+    if outcome.verdict:
+        raise Refused(f"{outcome.reason}; `git push --no-verify` pushes anyway")
+
+
+def _note(text: str) -> None:
+    """Tell the user something worth knowing that is not an error (an index rebuilt)."""
+    click.echo(clean(f"git-digest: note: {text}"), err=True)
+
+
+def _show(text: str, fmt: str, output: Path | None, color: str | None, pager: bool) -> None:
+    """Write the report to FILE, or to stdout: on a terminal through git's pager, in colour as git decides."""
+    cwd = Path.cwd()
+    tty = output is None and sys.stdout.isatty()
+    if fmt == "text" and terminal.color_wanted(color, cwd, tty):
+        text = paint(text)
+    command = terminal.pager_command(cwd) if tty and pager else None
     if output:
         output.write_text(text, encoding="utf-8")
+    elif command:
+        terminal.page(text, command)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,11 +11,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import archive, classify, messages, patchid, series, stats
+from . import archive, classify, corpus, fetch, identity, lore, match, messages, patchid, reviews, series, settings, stats, tree
 from .errors import EmptyPeriodError, GitDigestError
-from .model import Digest, Message, MessageText, Period, RawMessage, Revision, SeriesReport, Skipped, Status
+from .index import Index, Update
+from .model import Digest, Message, MessageText, Period, RawMessage, Revision, SeriesReport, Skipped, Status, Topic
 
 Progress = Callable[[str, int, int], None]
+Note = Callable[[str], None]
+Earlier = Callable[[frozenset[str], datetime.datetime], frozenset[str] | None]
+"""Which of these authors sent a patch before this date; None when the source holds nothing earlier."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,26 @@ class Request:
     list_name: str = ""
     cache: Path | None = None
     """Where gitdigest keeps what it derives (clones of bundles, the index)."""
+    tree: Path | None = None
+    """The code tree merged-detection looks at (--tree, digest.tree); None: none."""
+    tree_range: str | None = None
+    """`X..Y`: only these tree commits count as merged (--tree-range)."""
+    tree_refs: tuple[str, ...] = ()
+    """Refs besides HEAD whose commits count as merged (digest.treeRefs)."""
+    workdir: Path | None = None
+    """Where the command runs: in a code tree, `A..B` there names tree commits (tree mode)."""
+    max_message_size: int = messages.MAX_MESSAGE_SIZE
+    """Larger messages are skipped unparsed (digest.maxMessageSize)."""
+    index: Path | None = None
+    """The index file (--index, digest.index); None: one per archive under `cache`."""
+    mailmap: Path | None = None
+    """A mailmap file (digest.mailmap), applied after the tree's `.mailmap`."""
+    orgmap: Path | None = None
+    """A gitdm employer map: a directory like QEMU's contrib/gitdm/, or a gitdm.config (digest.orgmap)."""
+    tree_web: str = ""
+    """A commit's web page, `%s` for its id (digest.treeWeb), for links in the HTML report."""
+    online: lore.Config | None = None
+    """Where online mode fetches what the archive lacks (--online, digest.online); None: offline."""
 
 
 @dataclass(frozen=True)
@@ -44,23 +68,86 @@ def _quiet(stage: str, done: int, total: int) -> None:
     """The default progress callback: say nothing."""
 
 
-def run(request: Request, progress: Progress = _quiet) -> Digest:
-    """Digest the requested period."""
+def _silent(text: str) -> None:
+    """The default note callback: say nothing."""
+
+
+def run(request: Request, progress: Progress = _quiet, note: Note = _silent) -> Digest:
+    """Digest the requested period; with a code tree, also what of it landed there.
+
+    An archive is read through its index, updated first; `note` hears of an index
+    that had to be rebuilt.
+    """
+    request = _tree_mode(request)
+    people = identity.load(request.tree, request.mailmap, request.orgmap)
     if request.mbox is not None:
-        return _run_mbox(request, progress)
+        return _finish(_run_mbox(request, progress, people), request, tree.MemoryCache())
+    if _lore_only(request):
+        return _run_lore(request, note, people)
     arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
+    path = corpus.index_path(request.index, request.cache, arch)
+    work = lambda idx: _finish(_read(request, arch, idx, progress, people), request, idx.tree_patch_ids())
+    return corpus.with_index(arch, path, request.max_message_size, note, work)
+
+
+def update_index(request: Request, progress: Progress = _quiet, note: Note = _silent) -> tuple[Path, Update]:
+    """Bring the archive's index up to date (`git digest index`); where it is, what was done."""
+    arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
+    path = corpus.index_path(request.index, request.cache, arch)
+    return path, corpus.with_index(arch, path, request.max_message_size, note, lambda idx: idx.update(arch, progress))
+
+
+def _finish(result: Digest, request: Request, cache: tree.PatchIdCache) -> Digest:
+    return _merged(result, request, cache) if request.tree is not None else result
+
+
+def _tree_mode(request: Request) -> Request:
+    """Inside a code tree (or --tree), with an archive named, `A..B` are tree commits: the
+    period runs from A's committer date to B's, and merged is decided against `A..B`."""
+    where = request.tree or request.workdir
+    if request.tree_range:  # --tree-range alone names the current directory's tree
+        return dataclasses.replace(request, tree=where)
+    if not (request.range and request.archive and where) or request.mbox:
+        return request
+    if not tree.names_range(where, request.range):
+        return request
+    since, until = tree.range_dates(tree.open_tree(where, request.range))
+    return dataclasses.replace(
+        request, range=None, since=since, until=until + datetime.timedelta(seconds=1),
+        tree=where, tree_range=request.range,
+    )
+
+
+def _merged(result: Digest, request: Request, cache: tree.PatchIdCache) -> Digest:
+    """Each series' patches matched to tree commits: merged, partially merged, and how."""
+    assert request.tree is not None
+    code = tree.open_tree(request.tree, request.tree_range, request.tree_refs)
+    earliest = min((r.revision.date for r in result.series), default=None)
+    commits = tree.commits(code, earliest - tree.MARGIN if earliest else None, cache)
+    canonical = tree.canonical(code)
+    found = match.match(result.series, commits, canonical=canonical)
+    wanted = match.rediffs(result.series, commits, found)
+    if wanted:
+        found = match.match(result.series, commits, tree.wider_patch_ids(code, wanted, cache), canonical)
+    period = dataclasses.replace(result.period, tree=code.describe())
+    return dataclasses.replace(result, series=match.settle(result.series, found), period=period)
+
+
+def _read(request: Request, arch: archive.Archive, idx: Index, progress: Progress, people: identity.Identity) -> Digest:
+    """Digest the requested period of an archive, through its index."""
+    idx.update(arch, progress)
     if request.range:
         selection = archive.select_range(arch, request.range)
+        commits = tuple(_commits(selection))
+        select = lambda i: i.rows_of_commits(commits)
     else:
-        selection = archive.select_dates(arch, request.since, request.until)
-    if not selection.count:
+        selection = archive.Selection(arch, ())
+        since, until = (d.timestamp() if d else None for d in (request.since, request.until))
+        select = lambda i: i.rows_between(since, until)
+    found = corpus.gather(idx, select)
+    if not (found.inside or found.skipped):
         raise EmptyPeriodError(f"{request.range or 'the period'}: no messages in {arch.top}")
-    everything = archive.select_range(arch, "HEAD") if len(arch.epochs) else selection
-    history = load(archive.read(everything), progress, everything.count)
-    chosen = set(_commits(selection))
-    period = [m for m in history.messages if m.commit in chosen]
-    skipped = tuple(s for s in history.skipped if s.commit in chosen)
-    texts = lambda msg: messages.text_of(archive.read_blob(arch, msg.epoch, msg.blob), msg.msgid)
+    found, online = fetch.fill(idx, select, found, request.online, request.max_message_size)
     return _digest(
         Period(
             start=selection.first or "",
@@ -68,12 +155,48 @@ def run(request: Request, progress: Progress = _quiet) -> Digest:
             since=request.since,
             until=request.until,
             list_name=request.list_name or archive.list_name(arch),
+            gaps=arch.gaps,
+            tree_web=request.tree_web,
+            lore=online.url,
+            fetched=online.fetched,
+            offline=online.offline,
         ),
-        period,
-        history.messages,
-        skipped,
-        texts,
+        found.inside,
+        found.topics,
+        found.replies,
+        found.skipped,
+        lambda msg: corpus.text_of(idx, arch, msg),
+        people,
+        lambda emails, before: idx.authors_before(emails, before.timestamp()),
     )
+
+
+def _lore_only(request: Request) -> bool:
+    """Online, with no archive, in a code tree where `A..B` are its commits: lore stands in for the archive."""
+    where = request.tree or request.workdir
+    return bool(request.online and request.archive is None and request.range and where and tree.names_range(where, request.range))
+
+
+def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest:
+    """No archive: the series the tree's `A..B` commits came from, found on lore as `b4 dig` finds them."""
+    assert request.online is not None and request.range is not None
+    request = dataclasses.replace(request, tree=request.tree or request.workdir, tree_range=request.range)
+    code = tree.open_tree(request.tree or Path.cwd(), request.tree_range)
+    store = fetch.store(request.cache or settings.cache_dir(), request.online)
+
+    def work(idx: Index) -> Digest:
+        assert request.online is not None
+        found, online = fetch.lore_corpus(idx, tree.commits(code, None, idx.tree_patch_ids()), request.online, request.max_message_size)
+        if not found.inside:
+            offline = f" ({online.offline})" if online.offline else ""
+            raise EmptyPeriodError(f"{request.range}: no posting of its commits found on {online.url}{offline}")
+        name = request.list_name or lore.list_name(online.url)
+        period = Period(list_name=name, tree_web=request.tree_web, lore=online.url, fetched=online.fetched, offline=online.offline)
+        text_of = lambda msg: corpus.text_of(idx, store, msg)
+        result = _digest(period, found.inside, found.topics, found.replies, found.skipped, text_of, people)
+        return _finish(result, request, idx.tree_patch_ids())
+
+    return corpus.with_index(store, corpus.index_path(None, request.cache, store), request.max_message_size, note, work)
 
 
 def _commits(selection: archive.Selection) -> Iterable[str]:
@@ -81,21 +204,24 @@ def _commits(selection: archive.Selection) -> Iterable[str]:
         yield from ids
 
 
-def _run_mbox(request: Request, progress: Progress) -> Digest:
+def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -> Digest:
     assert request.mbox is not None
     raws = {raw.blob: raw for raw in archive.read_mailbox(request.mbox)}
     if not raws:
         raise EmptyPeriodError(f"{request.mbox}: no messages")
-    loaded = load(raws.values(), progress, len(raws))
+    loaded = load(raws.values(), progress, len(raws), request.max_message_size)
     period = [m for m in loaded.messages if _within(m.date, request.since, request.until)]
     texts = lambda msg: messages.text_of(raws[msg.blob], msg.msgid)
     name = request.list_name or request.mbox.stem
     return _digest(
-        Period(since=request.since, until=request.until, list_name=name),
+        Period(since=request.since, until=request.until, list_name=name, tree_web=request.tree_web),
         period,
+        series.topics(series.postings(loaded.messages)),
         loaded.messages,
         loaded.skipped,
         texts,
+        people,
+        lambda emails, before: reviews.authors_before(loaded.messages, emails, before),
     )
 
 
@@ -103,15 +229,25 @@ def _within(when: datetime.datetime, since: datetime.datetime | None, until: dat
     return (since is None or when >= since) and (until is None or when < until)
 
 
-def load(raws: Iterable[RawMessage], progress: Progress = _quiet, total: int = 0) -> Loaded:
-    """Parse raw messages and give every diff its stable patch-id, in one batch."""
+def load(
+    raws: Iterable[RawMessage],
+    progress: Progress = _quiet,
+    total: int = 0,
+    limit: int = messages.MAX_MESSAGE_SIZE,
+) -> Loaded:
+    """Parse raw messages, drop those a `d` commit removed, and give every diff its patch-id."""
     parsed: list[messages.Parsed] = []
     skipped: list[Skipped] = []
+    removed: set[str] = set()
     for done, raw in enumerate(raws, 1):
-        result = messages.parse_full(raw)
+        result = messages.parse_full(raw, limit)
         (parsed if isinstance(result, messages.Parsed) else skipped).append(result)
+        if raw.removed:
+            removed.add(raw.blob)
         if done % 1000 == 0:
             progress("parsing", done, total)
+    # public-inbox's `d` blob is the removed message's own blob (V2Writable keeps the raw bytes).
+    parsed = [p for p in parsed if p.message.blob not in removed]
     with_diff = [p for p in parsed if p.message.has_diff]
     ids = dict(zip((id(p) for p in with_diff), patchid.email_patch_ids([p.body for p in with_diff])))
     out = tuple(
@@ -124,28 +260,35 @@ def load(raws: Iterable[RawMessage], progress: Progress = _quiet, total: int = 0
 def _digest(
     period: Period,
     inside: Sequence[Message],
-    history: Sequence[Message],
+    topics: Sequence[Topic],
+    replies: Sequence[Message],
     skipped: tuple[Skipped, ...],
     text_of: Callable[[Message], MessageText],
+    people: identity.Identity = identity.NO_IDENTITY,
+    earlier: Earlier | None = None,
 ) -> Digest:
+    """The digest of `inside`, given every topic with a revision in it, the messages
+    that may reply to those revisions, and who sent patches before the period."""
     if not inside:
         raise EmptyPeriodError("the period holds no messages that could be read")
     inside_ids = {m.msgid for m in inside}
-    revisions = series.postings(history)
     in_period = lambda rev: any(m.msgid in inside_ids for m in rev.messages)
-    reports = classify.classify(series.topics(revisions), in_period)
+    reports = classify.classify(topics, in_period)
     shown = [r.revision for r in reports]
     dates = sorted(m.date for m in inside)
     period = dataclasses.replace(
         period, since=period.since or dates[0], until=period.until or dates[-1]
     )
+    authors = frozenset(m.author.email for m in reviews.contributions(inside))
     return Digest(
         period=period,
         series=reports,
-        stats=stats.compute(inside, shown, history),
+        stats=stats.compute(inside, shown, replies, people),
         texts=_texts(reports, text_of),
         skipped=skipped,
-        message_count=len(inside),
+        message_count=len({m.msgid for m in inside}),
+        people=reviews.people(inside, people, earlier(authors, period.since) if earlier and period.since else None),
+        reviews=reviews.reviews(reports, inside, replies, people),
     )
 
 

@@ -11,6 +11,10 @@ class NotAnArchiveError(GitDigestError):
     """A path that holds no public-inbox archive."""
 
 
+class NotATreeError(GitDigestError):
+    """A path that holds no git repository to look for merged patches in."""
+
+
 class RangeError(GitDigestError):
     """A revision range or a date that does not resolve."""
 
@@ -21,3 +25,11 @@ class EmptyPeriodError(GitDigestError):
 
 class GitError(GitDigestError):
     """A git command that failed where it should not."""
+
+
+class ConfigError(GitDigestError):
+    """A `digest.*` setting that cannot be used as it is written."""
+
+
+class DamagedIndexError(GitDigestError):
+    """The index file broke while in use; removing it makes the next run rebuild it."""

@@ -98,6 +98,9 @@ class Trailer:
 
 
 REVIEW_TRAILERS = frozenset({"reviewed-by", "acked-by", "tested-by"})
+LORE_EPOCH = 2**31 - 1
+"""The `epoch` of a message that online mode fetched from lore: the local archive lacks it.
+It sorts after every real epoch, so a message the archive gains later is read from the archive."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,12 @@ class Message:
     blob: str = ""
     commit: str = ""
     epoch: int = 0
+    """The archive epoch it was read from; LORE_EPOCH when online mode fetched it from lore."""
+
+    @property
+    def from_lore(self) -> bool:
+        """Fetched from lore by online mode: the local archive does not hold it."""
+        return self.epoch == LORE_EPOCH
 
     @property
     def is_cover(self) -> bool:
@@ -291,7 +300,72 @@ class Stats:
     domains: tuple[Count, ...]
     reviewers: tuple[Count, ...]
     unanswered: tuple[str, ...] = ()
-    """Keys of revisions that got no reply at all."""
+    """Keys of revisions that got no reply at all (a bot's, such as kernel test robot's, is none)."""
+
+
+@dataclass(frozen=True)
+class Employer:
+    """One employer's part of the period, as gitdm counts it."""
+
+    name: str
+    patches: int
+    """Patch emails (patches and cover letters) its people sent."""
+    people: int
+    """How many different people sent them."""
+
+
+@dataclass(frozen=True)
+class People:
+    """Who the period's contributors are: employers, newcomers, and the bots kept apart."""
+
+    employers: tuple[Employer, ...] = ()
+    """By patch emails, `(Unknown)` among them; empty without an employer map."""
+    unmapped: tuple[Count, ...] = ()
+    """Domains of the patch emails no employer map names, by patch emails."""
+    first_timers: tuple[Count, ...] | None = None
+    """Contributors with no patch earlier in the archive; None when it holds nothing earlier."""
+    bots: tuple[Count, ...] = ()
+    """Messages from bots (kernel test robot, syzbot ...) and relayed by B4 Relay, by name."""
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """The review trailers one person gave in replies during the period, by kind."""
+
+    person: Person
+    reviewed: int = 0
+    acked: int = 0
+    tested: int = 0
+    employer: str = ""
+
+    @property
+    def total(self) -> int:
+        """Every review trailer given."""
+        return self.reviewed + self.acked + self.tested
+
+
+@dataclass(frozen=True)
+class Reviews:
+    """How the period's series were received: trailers, coverage, replies."""
+
+    reviewers: tuple[Reviewer, ...] = ()
+    employers: tuple[Count, ...] = ()
+    """Review trailers by the reviewer's employer; empty without an employer map."""
+    series: int = 0
+    """Series (topics) with a revision in the period, pull requests left out."""
+    reviewed: int = 0
+    """Of those, the series that a reply gave a review trailer."""
+    carried: int = 0
+    """Of the rest, the series whose patches carry trailers given to an earlier revision."""
+    replied: int = 0
+    """Revisions (not pull requests) that someone other than their author answered."""
+    median_first_reply: datetime.timedelta | None = None
+    """The median time from a revision to its first reply by someone else; None without any."""
+
+    @property
+    def coverage(self) -> float:
+        """The share of series with at least one review trailer, given or carried."""
+        return (self.reviewed + self.carried) / self.series if self.series else 0.0
 
 
 @dataclass(frozen=True)
@@ -317,6 +391,14 @@ class Period:
     """The code tree merged-detection looked at, with its range; '' when none."""
     gaps: tuple[str, ...] = ()
     """What the archive lacks, so that the report may be incomplete: missing epochs, shallow history."""
+    tree_web: str = ""
+    """`digest.treeWeb`: a commit's web page, `%s` standing for its id; '' when none."""
+    lore: str = ""
+    """The lore (or mirror) URL online mode asked; '' when the digest ran offline."""
+    fetched: int = 0
+    """Messages online mode fetched from lore in this run (earlier runs' are in the index)."""
+    offline: str = ""
+    """Why part of the digest is offline-only (lore unreachable, timed out ...); '' when none is."""
 
 
 @dataclass(frozen=True)
@@ -329,3 +411,5 @@ class Digest:
     texts: dict[str, MessageText] = field(default_factory=dict)
     skipped: tuple[Skipped, ...] = ()
     message_count: int = 0
+    people: People = field(default_factory=People)
+    reviews: Reviews = field(default_factory=Reviews)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import git
 
-from .errors import RangeError
+from . import lore
+from .errors import ConfigError, RangeError
+from .messages import MAX_MESSAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,29 @@ class Settings:
     """`digest.listName`: the list's name for titles and lore links."""
     format: str = "text"
     """`digest.format`: the default output format."""
+    tree: Path | None = None
+    """`digest.tree`: the code tree merged-detection looks at, when not the current directory."""
+    tree_refs: tuple[str, ...] = ()
+    """`digest.treeRefs`: refs besides HEAD whose commits count as merged (space-separated)."""
+    max_message_size: int = MAX_MESSAGE_SIZE
+    """`digest.maxMessageSize`: larger messages are skipped, and the skip reported (`10m`, `512k`)."""
+    index: Path | None = None
+    """`digest.index`: the index file, when not the default one under the XDG cache."""
+    mailmap: Path | None = None
+    """`digest.mailmap`: a mailmap file, for when no code tree (and its `.mailmap`) is known."""
+    orgmap: Path | None = None
+    """`digest.orgmap`: a gitdm employer map, a directory like QEMU's `contrib/gitdm/` or a gitdm.config."""
+    tree_web: str = ""
+    """`digest.treeWeb`: a commit's web page, `%s` for its id (cgit `.../commit/?id=%s`, GitHub `.../commit/%s`)."""
+    online: bool = False
+    """`digest.online`: fetch from lore what the local archive lacks, as `--online` does."""
+    lore: lore.Config = lore.Config()
+    """Where online mode asks: `digest.onlineUrl`, else b4's `b4.midmask`, else lore.kernel.org;
+    `digest.onlineTimeout`, else liblore's own timeout; and `digest.onlineLimit` requests a run."""
+    hook_block: bool = False
+    """`digest.hook.block`: the pre-push hook refuses a push that carries a superseded revision."""
+    hook_block_unposted: bool = False
+    """`digest.hook.blockUnposted`: the pre-push hook also refuses commits never posted to the list."""
 
 
 def load(cwd: Path) -> Settings:
@@ -33,20 +58,63 @@ def load(cwd: Path) -> Settings:
         archive=Path(archive).expanduser() if archive else None,
         list_name=values.get("digest.listname", ""),
         format=values.get("digest.format", "text"),
+        tree=Path(values["digest.tree"]).expanduser() if values.get("digest.tree") else None,
+        tree_refs=tuple(values.get("digest.treerefs", "").split()),
+        max_message_size=_size("digest.maxMessageSize", values.get("digest.maxmessagesize")),
+        index=Path(values["digest.index"]).expanduser() if values.get("digest.index") else None,
+        mailmap=Path(values["digest.mailmap"]).expanduser() if values.get("digest.mailmap") else None,
+        orgmap=Path(values["digest.orgmap"]).expanduser() if values.get("digest.orgmap") else None,
+        tree_web=values.get("digest.treeweb", ""),
+        online=_bool("digest.online", values.get("digest.online")),
+        lore=lore.Config(
+            lore.base_url(values.get("digest.onlineurl", ""), values.get("b4.midmask", ""), values.get("b4.searchmask", "")),
+            lore.timeout(values.get("digest.onlinetimeout")),
+            lore.limit(values.get("digest.onlinelimit")),
+        ),
+        hook_block=_bool("digest.hook.block", values.get("digest.hook.block")),
+        hook_block_unposted=_bool("digest.hook.blockUnposted", values.get("digest.hook.blockunposted")),
     )
+
+
+def _bool(key: str, text: str | None) -> bool:
+    """A boolean as git writes one (`true`/`yes`/`on`/`1`, `false`/`no`/`off`/`0`/empty)."""
+    if text is None:
+        return False
+    value = text.strip().lower()
+    if value in ("true", "yes", "on", "1"):
+        return True
+    if value in ("false", "no", "off", "0", ""):
+        return False
+    raise ConfigError(f"{key}: {text!r} is not a boolean (true or false)")
+
+
+# git's own suffixes for sizes in config (`git config --type=int`).
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def _size(key: str, text: str | None) -> int:
+    """A byte count written as git writes one (`10485760`, `512k`, `10m`, `1g`)."""
+    if text is None:
+        return MAX_MESSAGE_SIZE
+    match = re.fullmatch(r"\s*(\d+)\s*([kmg]?)\s*", text, re.I)
+    if not match or int(match.group(1)) == 0:
+        raise ConfigError(f"{key}: {text!r} is not a size (write it as 10485760, 512k or 10m)")
+    return int(match.group(1)) * _UNITS[match.group(2).lower()]
 
 
 def _config(cwd: Path) -> dict[str, str]:
     try:
-        out = git.Git(str(cwd)).config("--null", "--get-regexp", r"^digest\.")
+        # b4's masks too: online mode asks where b4 would (b4.midmask, b4.searchmask).
+        out = git.Git(str(cwd)).config("--null", "--get-regexp", r"^digest\.|^b4\.(midmask|searchmask)$")
     except git.GitCommandError:
         # Exit status 1 means no such keys; anything else is a broken config git reports itself.
         return {}
     values: dict[str, str] = {}
     for item in out.split("\0"):
-        key, _, value = item.partition("\n")
+        key, newline, value = item.partition("\n")
         if key:
-            values[key.lower()] = value
+            # A key with no `=` at all is git's "true" (`[digest] online`).
+            values[key.lower()] = value if newline else "true"
     return values
 
 

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .identity import NO_IDENTITY, Identity, bot_name
 from .model import Count, Message, Person, Revision, Stats
 
 
@@ -24,14 +25,19 @@ def compute(
     period: Sequence[Message],
     revisions: Sequence[Revision],
     replies: Sequence[Message] = (),
+    identity: Identity = NO_IDENTITY,
 ) -> Stats:
-    """Statistics of the period: patch emails by author and domain, review trailers by person."""
+    """Statistics of the period: patch emails by author and domain, review trailers by person.
+
+    People are counted as `identity` names them (mailmap, aliases); bots are left out.
+    """
     unique = _unique(period)
-    contributions = [m for m in unique if m.is_contribution]
+    authors = [identity.person(m.author) for m in unique if m.is_contribution and bot_name(m.author) is None]
+    reviewers = (identity.person(p) for p in _reviewers(m for m in unique if not m.is_contribution))
     return Stats(
-        contributors=_people(m.author for m in contributions),
-        domains=_sorted(Counter(m.author.domain or "(none)" for m in contributions)),
-        reviewers=_people(_reviewers(m for m in unique if not m.is_contribution)),
+        contributors=_people(authors),
+        domains=_sorted(Counter(p.domain or "(none)" for p in authors)),
+        reviewers=_people(p for p in reviewers if bot_name(p) is None),
         unanswered=_unanswered(revisions, list(unique) + list(replies)),
     )
 
@@ -76,9 +82,11 @@ def _order(row: Count) -> tuple[int, str, str]:
 
 
 def _unanswered(revisions: Sequence[Revision], messages: Sequence[Message]) -> tuple[str, ...]:
-    """Keys of revisions that no reply answers (a later revision is not an answer)."""
+    """Keys of revisions that no person's reply answers (a later revision, a bot's report is not one)."""
     answered: set[str] = set()
     for msg in messages:
+        if bot_name(msg.sender) or bot_name(msg.author):
+            continue
         if msg.subject.is_reply or not msg.is_contribution:
             answered.update(msg.references)
             if msg.in_reply_to:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Digest
-from . import json, markdown, text
+from . import html, json, markdown, text
 
 FORMATS: dict[str, Callable[[Digest], str]] = {
     "text": text.render,
     "markdown": markdown.render,
+    "html": html.render,
     "json": json.render,
 }
 

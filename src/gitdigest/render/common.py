@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 
 from ..model import Digest, Revision, SeriesReport, Status
 
 TOP = 15
-# Terminal control sequences in mail must never reach a terminal.
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Terminal control sequences in mail must never reach a terminal (ECMA-48): string
+# sequences (OSC `ESC ] ... BEL`, DCS, SOS, PM, APC) with their text up to the terminator
+# or the line's end, CSI with its parameters, other escapes, then any C0 or C1 control
+# left, in their 7-bit and 8-bit forms. Tab and newline stay.
+_CONTROL = re.compile(
+    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|\x1b[ -/]*[0-~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
 
 
 def clean(text: str) -> str:
@@ -42,8 +51,22 @@ def title(digest: Digest) -> str:
 
 
 def label(report: SeriesReport) -> str:
-    """The status as the patch list prints it."""
+    """The status as the patch list prints it: `partially-merged 3/10` with its count."""
+    if report.status is Status.PARTIALLY_MERGED:
+        return f"{report.status.value} {report.merged_count}/{report.revision.total}"
     return report.status.value
+
+
+def merged_commits(report: SeriesReport) -> list[str]:
+    """The tree commits that carry the revision's patches, cut to 12, each once, in patch order."""
+    seen = dict.fromkeys(hit.commit[:12] for m in report.merged for hit in m.commits)
+    return list(seen)
+
+
+def merged_how(report: SeriesReport) -> str:
+    """`link 4, patch-id 1`: how many patches were found each way (by their best evidence)."""
+    counts = Counter(m.commits[0].how.value for m in report.merged)
+    return ", ".join(f"{how} {n}" for how, n in counts.items())
 
 
 def tag(rev: Revision) -> str:
@@ -64,9 +87,22 @@ def flags(rev: Revision) -> str:
 
 
 def superseded_note(report: SeriesReport) -> str:
-    """`by v4 2025-03-06` for a superseded revision, else ''."""
+    """`by v4 2025-03-06` for a superseded revision (`... on lore` when only lore has it), else ''."""
     newer = report.superseded_by
-    return f"by v{newer.version} {day(newer.date)}" if newer else ""
+    if newer is None:
+        return ""
+    where = " on lore" if all(m.from_lore for m in newer.messages) else ""
+    return f"by v{newer.version} {day(newer.date)}{where}"
+
+
+def online_note(digest: Digest) -> str:
+    """What online mode did, for the header: the server asked, or why part is offline-only; '' offline."""
+    period = digest.period
+    if period.offline:
+        return f"Note: {period.offline}"
+    if period.lore:
+        return f"Online: {period.lore} ({period.fetched} messages fetched)"
+    return ""
 
 
 def live(digest: Digest) -> list[SeriesReport]:

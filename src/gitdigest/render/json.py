@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Count, Digest, Message, Person, Revision, SeriesReport
+from ..model import Count, Digest, Match, Message, Person, Revision, SeriesReport
 
 SCHEMA = 1
 
@@ -28,6 +28,8 @@ def as_dict(digest: Digest) -> dict[str, Any]:
             "until": _iso(period.until),
         },
         "messages": digest.message_count,
+        "tree": period.tree or None,
+        "online": {"url": period.lore, "fetched": period.fetched, "offline": period.offline or None} if period.lore else None,
         "series": [_series(r) for r in digest.series],
         "contributors": [_count(c) for c in digest.stats.contributors],
         "domains": [{"domain": c.key, "count": c.count} for c in digest.stats.domains],
@@ -66,15 +68,18 @@ def _series(report: SeriesReport) -> dict[str, Any]:
         "pull": rev.is_pull,
         "superseded_by": _newer(report.superseded_by),
         "history": [{"version": r.version, "msgid": r.key, "date": _iso(r.date)} for r in report.history],
-        "patches": [_patch(m) for m in rev.patches],
+        "patches": [_patch(m, report.match_of(m.msgid)) for m in rev.patches],
     }
 
 
 def _newer(rev: Revision | None) -> dict[str, Any] | None:
-    return {"version": rev.version, "msgid": rev.key, "date": _iso(rev.date)} if rev else None
+    if rev is None:
+        return None
+    lore_only = all(m.from_lore for m in rev.messages)
+    return {"version": rev.version, "msgid": rev.key, "date": _iso(rev.date), "on_lore": lore_only}
 
 
-def _patch(msg: Message) -> dict[str, Any]:
+def _patch(msg: Message, found: Match | None) -> dict[str, Any]:
     return {
         "msgid": msg.msgid,
         "counter": msg.subject.counter,
@@ -82,5 +87,13 @@ def _patch(msg: Message) -> dict[str, Any]:
         "subject": msg.subject.title,
         "author": _person(msg.author),
         "patch_id": msg.patch_id,
-        "merged": None,
+        "merged": _merged(found),
     }
+
+
+def _merged(found: Match | None) -> dict[str, Any] | None:
+    """The first commit and how it was found, then every commit (backports, cherry-picks)."""
+    if found is None:
+        return None
+    commits = [{"commit": hit.commit, "how": hit.how.value} for hit in found.commits]
+    return {**commits[0], "commits": commits}

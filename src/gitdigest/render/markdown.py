@@ -6,7 +6,11 @@ from collections.abc import Sequence
 
 from ..model import Count, Digest, SeriesReport, Status
 from ..stats import top
-from .common import TOP, clean, day, flags, label, live, revision_history, superseded_note, tag, title
+from .common import (
+    TOP, clean, day, flags, label, live, merged_commits, merged_how, online_note, revision_history, superseded_note, tag,
+    title,
+)
+from .tables import Cell, Table, people_tables, review_tables
 
 
 def render(digest: Digest) -> str:
@@ -14,16 +18,18 @@ def render(digest: Digest) -> str:
     parts = [
         f"# {_cell(title(digest))}",
         "",
+        *([f"Tree: {_cell(digest.period.tree)}", ""] if digest.period.tree else []),
+        *([_cell(online_note(digest)), ""] if online_note(digest) else []),
         *_table(f"Top {TOP} contributor email domains", "Domain", digest.stats.domains, lambda r: r.key),
         *_table(f"Top {TOP} contributors", "Contributor", digest.stats.contributors, lambda r: str(r.person)),
+        *_rich(people_tables(digest)),
         "## Patch list",
         "",
-        *_patch_list(digest.series),
+        *_patch_list(digest.series, bool(digest.period.tree)),
         "## Patch commit messages",
         "",
         *_commit_messages(digest),
-        *_table(f"Top {TOP} reviewers", "Reviewer", digest.stats.reviewers, lambda r: str(r.person)),
-        *_unanswered(digest),
+        *_rich(review_tables(digest)),
         f"_{digest.message_count} messages, {len(digest.series)} series"
         + (f", {len(digest.skipped)} skipped_" if digest.skipped else "_"),
     ]
@@ -48,16 +54,26 @@ def _table(heading: str, column: str, rows: Sequence[Count], name) -> list[str]:
     return out + [""]
 
 
-def _patch_list(reports: Sequence[SeriesReport]) -> list[str]:
+def _patch_list(reports: Sequence[SeriesReport], with_tree: bool = False) -> list[str]:
     out = ["| Status | Date | Revision | Patches | Author | Subject |", "| :--- | :--- | :--- | ---: | :--- | :--- |"]
+    if with_tree:
+        out = [out[0] + " Merged |", out[1] + " :--- |"]
     for r in reports:
         rev = r.revision
         note = " ".join(x for x in (flags(rev), superseded_note(r)) if x)
         out.append(
             f"| {label(r)} | {day(rev.date)} | {_cell(revision_history(r))} | {len(rev.patches)}/{rev.total}"
             f" | {_cell(rev.author.name)} | {_cell(rev.subject)}{' (' + _cell(note) + ')' if note else ''} |"
+            + (f" {_merged_cell(r)} |" if with_tree else "")
         )
     return out + [""]
+
+
+def _merged_cell(report: SeriesReport) -> str:
+    """The commits that carry the patches and how they were found, or '' when none."""
+    if not report.merged:
+        return ""
+    return " ".join(f"`{c}`" for c in merged_commits(report)) + f" ({_cell(merged_how(report))})"
 
 
 def _commit_messages(digest: Digest) -> list[str]:
@@ -68,7 +84,7 @@ def _commit_messages(digest: Digest) -> list[str]:
             newer = report.superseded_by
             out += [f"- Exist: `{_code(tag(newer))}` {_cell(newer.subject)}",
                     f"- Skip: `{_code(tag(rev))}` {_cell(rev.subject)}", ""]
-        elif report in live(digest):
+        elif report.status in (Status.NEW, Status.REVISED):  # live()'s test, without `in` over all reports
             word = "New" if report.status is Status.NEW else "Revised"
             out += [f"### {word}: {_cell(rev.subject)} ({_cell(revision_history(report))})", ""]
             for msg in rev.messages:
@@ -83,11 +99,20 @@ def _code(text: str) -> str:
     return clean(text).replace("`", "'")
 
 
-def _unanswered(digest: Digest) -> list[str]:
-    keys = set(digest.stats.unanswered)
-    rows = [r for r in digest.series if r.revision.key in keys]
-    if not rows:
-        return []
-    return ["## Series with no reply yet", ""] + [
-        f"- {day(r.revision.date)} `{_code(tag(r.revision))}` {_cell(r.revision.subject)}" for r in rows
-    ] + [""]
+def _rich(tables: Sequence[Table]) -> list[str]:
+    """The people and review tables (render/tables.py, shared with HTML), notes under each."""
+    out: list[str] = []
+    for table in tables:
+        out += [f"## {_cell(table.title)}", ""]
+        if table.rows:
+            out.append("| " + " | ".join(table.columns) + " |")
+            out.append("| " + " | ".join("---:" if n else ":---" for n in table.numeric) + " |")
+            out += ["| " + " | ".join(_linked(c) for c in row) + " |" for row in table.rows]
+            out.append("")
+        out += [line for note in table.notes for line in (f"_{_cell(note)}_", "")]
+    return out
+
+
+def _linked(cell: Cell) -> str:
+    # `<...>` keeps a `)` in a Message-ID from ending the link.
+    return f"[{_cell(cell.text)}](<{cell.link}>)" if cell.link else _cell(cell.text)

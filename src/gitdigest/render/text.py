@@ -6,7 +6,10 @@ from collections.abc import Iterable, Sequence
 
 from ..model import Count, Digest, Message, SeriesReport, Status
 from ..stats import top
-from .common import TOP, clean, day, flags, label, live, revision_history, span, superseded_note, tag, title
+from .common import (
+    TOP, clean, day, flags, label, live, merged_commits, merged_how, online_note, revision_history, span, superseded_note,
+    tag, title,
+)
 
 RULE = "-" * 70
 
@@ -16,6 +19,8 @@ def render(digest: Digest) -> str:
     parts = [
         "F" + span(digest)[1:],
         clean(title(digest)),
+        *([clean(f"Tree: {digest.period.tree}")] if digest.period.tree else []),
+        *([clean(online_note(digest))] if online_note(digest) else []),
         "",
         *_table(f"Top {TOP} contributor email domains (by patch author)", digest.stats.domains, _domain),
         *_table(f"Top {TOP} contributors (by patch author)", digest.stats.contributors, _person),
@@ -56,7 +61,17 @@ def _patch_list(reports: Sequence[SeriesReport]) -> list[str]:
     if not reports:
         return ["(no series in this period)"]
     width = max(len(label(r)) for r in reports)
-    return [_row(r, width) for r in reports]
+    out = []
+    for report in reports:
+        out.append(_row(report, width))
+        if report.merged:
+            out.append(_merged_line(report, width))
+    return out
+
+
+def _merged_line(report: SeriesReport, width: int) -> str:
+    """`in tree: 1a2b3c4d5e6f ... (link 4, patch-id 1)`, under the series' row."""
+    return " " * (width + 2) + f"in tree: {' '.join(merged_commits(report))}  ({merged_how(report)})"
 
 
 def _row(report: SeriesReport, width: int) -> str:
@@ -77,7 +92,7 @@ def _commit_messages(digest: Digest) -> list[str]:
     for report in digest.series:
         if report.status is Status.SUPERSEDED and report.superseded_by:
             out += _exist_skip(report)
-        elif report in live(digest):
+        elif report.status in (Status.NEW, Status.REVISED):  # live()'s test, without `in` over all reports
             out += _series_text(digest, report)
     return out
 
