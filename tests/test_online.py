@@ -20,7 +20,7 @@ from click.testing import CliRunner
 import local_lore
 from archives import EpochWriter, build_v2
 from conftest import git
-from gitdigest import cli, corpus, fetch, lore, match, online, provenance, series, settings, tree
+from gitdigest import cli, corpus, fetch, hook, lore, match, online, provenance, series, settings, tree
 from gitdigest.messages import parse
 from gitdigest.model import LORE_EPOCH, RawMessage
 from local_lore import MAILS, Server
@@ -268,6 +268,23 @@ def test_the_hook_lookup_names_a_pushed_commit_s_series_by_a_patchid_search(
     monkeypatch.setattr(socket.socket, "connect", lambda *_a: (_ for _ in ()).throw(AssertionError("asked lore again")))
     with fetch.store_index(settings.cache_dir(), config.lore, config.max_message_size, print) as idx:
         assert fetch.dig(idx, commits, lore.Lore(config.lore), config.max_message_size) == {head: "d1@lore.test"}
+
+
+def test_the_pre_push_hook_with_no_archive_names_the_series_through_lore(
+    tmp_path: Path, lore_server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hook itself, with digest.online and no digest.archive: the pushed commit, reworded
+    and without Link:, is named by the series it was posted in, found by a patchid: search."""
+    root, head = frob_tree(tmp_path / "linux", monkeypatch)
+    point_at(lore_server.url)
+    git("config", "--global", "digest.online", "true")
+    monkeypatch.chdir(root)
+    said: list[str] = []
+    line = f"refs/heads/master {head} refs/heads/master {'0' * 40}\n"
+    outcome = hook.pre_push(["origin", str(tmp_path / "remote.git")], said.append, line)
+    assert outcome.verdict is hook.Verdict.PASS and not [s for s in said if s.startswith("warning")]
+    assert "lib: add frobnicate helper" in outcome.text
+    assert "start" in outcome.text  # the first commit was never posted, and is named so
 
 
 def test_newer_revision_queries_are_b4_am_c_s() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import git
 import pygit2
 
-from . import archive, corpus, index, match, provenance, push, settings, summary, terminal, tree
+from . import archive, corpus, fetch, index, match, provenance, push, settings, summary, terminal, tree
 from .errors import GitDigestError
 from .model import Match, SeriesReport, TreeCommit
 
@@ -110,7 +110,7 @@ def _run(args: Sequence[str], given: push.Push, say: Say) -> Outcome:
         return Outcome(Verdict.PASS, "")
     cwd = Path.cwd()
     config = settings.load(cwd)
-    if config.archive is None:
+    if config.archive is None and not config.online:
         say("warning: no pre-push summary: digest.archive is not set (git config digest.archive PATH)")
         return Outcome(Verdict.PASS, "")
     code = tree.open_tree(cwd)
@@ -149,6 +149,8 @@ def _state(code: tree.CodeTree, update: push.RefUpdate, known: bool) -> str:
 
 def _trace(code: tree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance | None:
     """Where the commits come from, through the archive's index; None when the index is busy."""
+    if config.archive is None:
+        return _trace_on_lore(code, config, ids, say)
     cache = settings.cache_dir()
     arch = archive.open_archive(config.archive, cache)
     path = corpus.index_path(config.index, cache, arch)
@@ -165,6 +167,20 @@ def _trace(code: tree.CodeTree, config: settings.Settings, ids: Sequence[str], s
         found = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))
         topics = provenance.relevant(found.topics, {m.msgid for m in found.inside})
         reports = provenance.reports(topics)
+        matches = _matches(code, reports, commits, idx.tree_patch_ids())
+        return provenance.trace(commits, reports, matches, found.replies, tree.messages(code, ids))
+
+
+def _trace_on_lore(code: tree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance:
+    """With no archive and digest.online: find the commits' series on lore as `b4 dig` does
+    (Link: threads, then `patchid:` searches), cached in the lore store's own index."""
+    note = lambda text: say(f"note: {text}")  # noqa: E731 - the index's note callback
+    with fetch.store_index(settings.cache_dir(), config.lore, config.max_message_size, note) as idx:
+        commits = tree.read_commits(code, ids, idx.tree_patch_ids())
+        found, outcome = fetch.lore_corpus(idx, commits, config.lore, config.max_message_size)
+        if outcome.offline:
+            say(f"warning: offline only: {outcome.offline}")
+        reports = provenance.reports(provenance.relevant(found.topics, {m.msgid for m in found.inside}))
         matches = _matches(code, reports, commits, idx.tree_patch_ids())
         return provenance.trace(commits, reports, matches, found.replies, tree.messages(code, ids))
 
