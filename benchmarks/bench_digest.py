@@ -4,6 +4,9 @@
 
 Without --archive it clones ../shared/data/io-uring-0.bundle into a temporary dir.
 Prints medians and each digest's ratio to the floor measured in the same run.
+The first whole-archive run builds the index (in $XDG_CACHE_HOME/gitdigest), so with
+three runs the medians are warm figures; benchmarks/bench_index.py times the cold
+index on its own, against public-inbox-index.
 """
 
 from __future__ import annotations
