@@ -190,3 +190,14 @@ def test_git_digest_help_opens_the_installed_man_page(on_path: str) -> None:
     result = subprocess.run(["git", "digest", "--help"], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert "git-digest - digest the patch series" in result.stdout
+
+
+def test_the_current_archive_wins_over_digest_archive(small_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The archive is --archive, else the current directory when it is one, else digest.archive."""
+    other = build_v2(tmp_path / "other", [make_mail("o@x", "[PATCH] other: thing", "Oth Er <oth@er.org>", body="x\n" + DIFF.format(n=9))])
+    git("config", "--global", "digest.archive", str(other))
+    monkeypatch.chdir(small_archive)
+    assert "Ann Dev <ann@dev.org>" in invoke("HEAD").stdout
+    monkeypatch.chdir(tmp_path)
+    assert "Oth Er <oth@er.org>" in invoke("HEAD").stdout
+    assert "Ann Dev" in invoke("--archive", str(small_archive), "HEAD").stdout

@@ -86,6 +86,15 @@ def open_archive(path: Path, cache: Path | None = None) -> Archive:
     return Archive(top=path, layout=layout, epochs=(epoch,), gaps=_gaps(None, (epoch,)))
 
 
+def is_archive(path: Path) -> bool:
+    """Whether `path` holds a public-inbox archive (a cheap look; nothing is read)."""
+    try:
+        open_archive(path)
+    except NotAnArchiveError:
+        return False
+    return True
+
+
 def _is_bundle(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(16).startswith((b"# v2 git bundle", b"# v3 git bundle"))

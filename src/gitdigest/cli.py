@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__, digest, settings, terminal
+from . import archive as archive_mod
 from .errors import GitDigestError
 from .render import FORMATS, render
 from .render.color import paint
@@ -119,7 +120,7 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
     try:
         config = settings.load(Path.cwd())
         request = digest.Request(
-            archive=archive or config.archive,
+            archive=_archive(archive, config),
             range=range_,
             since=settings.parse_date(since) if since else None,
             until=settings.parse_date(until) if until else None,
@@ -166,7 +167,7 @@ def index_command(archive, index_path) -> None:
     try:
         config = settings.load(Path.cwd())
         request = digest.Request(
-            archive=archive or config.archive,
+            archive=_archive(archive, config),
             cache=settings.cache_dir(),
             max_message_size=config.max_message_size,
             index=index_path or config.index,
@@ -250,6 +251,13 @@ def _show(text: str, fmt: str, output: Path | None, color: str | None, pager: bo
         terminal.page(text, command)
     else:
         click.echo(text, nl=False, color=True)
+
+
+def _archive(given: Path | None, config: settings.Settings) -> Path | None:
+    """--archive, else the current directory when it is an archive, else digest.archive."""
+    if given is not None or archive_mod.is_archive(Path.cwd()):
+        return given
+    return config.archive
 
 
 def main(argv: list[str] | None = None) -> int:
