@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import archive, classify, corpus, fetch, identity, lore, match, messages, patchid, reviews, series, settings, stats, tree
-from .errors import EmptyPeriodError, GitDigestError
+from .errors import EmptyPeriodError
 from .index import Index, Update
-from .model import Digest, Message, MessageText, Period, RawMessage, Revision, SeriesReport, Skipped, Status, Topic
+from .model import Digest, Message, MessageText, Period, RawMessage, SeriesReport, Skipped, Topic
 
 Progress = Callable[[str, int, int], None]
 Note = Callable[[str], None]
@@ -247,14 +247,8 @@ def load(
         if done % 1000 == 0:
             progress("parsing", done, total)
     # public-inbox's `d` blob is the removed message's own blob (V2Writable keeps the raw bytes).
-    parsed = [p for p in parsed if p.message.blob not in removed]
-    with_diff = [p for p in parsed if p.message.has_diff]
-    ids = dict(zip((id(p) for p in with_diff), patchid.email_patch_ids([p.body for p in with_diff])))
-    out = tuple(
-        dataclasses.replace(p.message, patch_id=ids[id(p)]) if id(p) in ids else p.message
-        for p in parsed
-    )
-    return Loaded(out, tuple(skipped))
+    kept = patchid.stamp([p for p in parsed if p.message.blob not in removed])
+    return Loaded(tuple(p.message for p in kept), tuple(skipped))
 
 
 def _digest(
@@ -294,5 +288,5 @@ def _digest(
 
 def _texts(reports: Sequence[SeriesReport], text_of: Callable[[Message], MessageText]) -> dict[str, MessageText]:
     """Load the readable text of every message the report prints in full."""
-    wanted = [r.revision for r in reports if r.status in (Status.NEW, Status.REVISED)]
+    wanted = [r.revision for r in reports if r.is_live]
     return {m.msgid: text_of(m) for rev in wanted for m in rev.messages}

@@ -9,7 +9,6 @@ was fetched before stays, and the digest says which part is offline-only.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -133,13 +132,7 @@ def fetched_rows(raws: Iterable[bytes], limit: int) -> list[rows.Row]:
         result = messages.parse_full(raw, limit)
         if isinstance(result, messages.Parsed):
             parsed.append(result)
-    with_diff = [p for p in parsed if p.message.has_diff]
-    ids = dict(zip(map(id, with_diff), patchid.email_patch_ids([p.body for p in with_diff])))
-    out = []
-    for p in parsed:
-        message = dataclasses.replace(p.message, patch_id=ids.get(id(p)))
-        out.append(rows.parsed_row(message, p.body, int(message.date.timestamp())))
-    return out
+    return [rows.parsed_row(p.message, p.body, int(p.message.date.timestamp())) for p in patchid.stamp(parsed)]
 
 
 def _complete(idx: Index, found: corpus.Corpus, client: Lore, limit: int) -> None:

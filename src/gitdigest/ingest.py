@@ -13,7 +13,6 @@ between processes). `Pool.imap` keeps the chunks in archive order.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import multiprocessing
 import os
@@ -133,13 +132,12 @@ def parse_chunk(chunk: Chunk) -> list[Row]:
     selection = archive.Selection(chunk.archive, ((chunk.epoch, chunk.commits),))
     raws = list(archive.read(selection))
     results = [messages.parse_full(raw, chunk.limit) for raw in raws]
-    diffs = [r for r in results if isinstance(r, messages.Parsed) and r.message.has_diff]
-    ids = dict(zip(map(id, diffs), patchid.email_patch_ids([p.body for p in diffs])))
+    stamped = iter(patchid.stamp([r for r in results if isinstance(r, messages.Parsed)]))
     rows = []
     for raw, result in zip(raws, results):
         if isinstance(result, messages.Parsed):
-            message = dataclasses.replace(result.message, patch_id=ids.get(id(result)))
-            rows.append(parsed_row(message, result.body, raw.time))
+            done = next(stamped)
+            rows.append(parsed_row(done.message, done.body, raw.time))
         else:
             rows.append(skipped_row(result, raw.epoch, raw.time, raw.removed))
     return rows

@@ -271,6 +271,11 @@ class SeriesReport:
     merged: tuple[Match, ...] = ()
     """The revision's patches that have a commit in the tree, in patch order."""
 
+    @property
+    def is_live(self) -> bool:
+        """New or revised: the report prints this revision's messages in full."""
+        return self.status in (Status.NEW, Status.REVISED)
+
     def match_of(self, msgid: str) -> Match | None:
         """The tree commits of one of this revision's patches, or None."""
         return next((m for m in self.merged if m.msgid == msgid), None)

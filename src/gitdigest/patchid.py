@@ -26,6 +26,7 @@ for the next header once they have seen a `diff ` line since the previous one.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import re
@@ -36,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
 from gitdigest.errors import GitError
+from gitdigest.messages import Parsed
 
 # What get_one_patchid() takes for the start of the next patch: skip_prefix() of
 # "commit " or "From ", then get_oid_hex(), which reads 40 hex digits of either case
@@ -67,6 +69,13 @@ def email_patch_ids(bodies: Sequence[str]) -> list[str | None]:
         return []
     out = _run_git(["patch-id", "--stable"], lambda pipe: _feed_bodies(pipe, bodies))
     return _first_ids(out, len(bodies))
+
+
+def stamp(parsed: Sequence[Parsed]) -> list[Parsed]:
+    """The parsed messages, in order, each diff with its patch-id from one batched git run."""
+    with_diff = [p for p in parsed if p.message.has_diff]
+    ids = dict(zip(map(id, with_diff), email_patch_ids([p.body for p in with_diff])))
+    return [dataclasses.replace(p, message=dataclasses.replace(p.message, patch_id=ids.get(id(p)))) for p in parsed]
 
 
 def tree_patch_ids(repo_path: str, commits: Sequence[str], context: int = 3) -> dict[str, str]:

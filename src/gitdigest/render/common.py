@@ -105,6 +105,3 @@ def online_note(digest: Digest) -> str:
     return ""
 
 
-def live(digest: Digest) -> list[SeriesReport]:
-    """Series whose commit messages the report prints: the new and the revised."""
-    return [r for r in digest.series if r.status in (Status.NEW, Status.REVISED)]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..model import Count, Digest, SeriesReport, Status
 from ..stats import top
 from .common import (
-    TOP, clean, day, flags, label, live, merged_commits, merged_how, online_note, revision_history, superseded_note, tag,
+    TOP, clean, day, flags, label, merged_commits, merged_how, online_note, revision_history, superseded_note, tag,
     title,
 )
 from .tables import Cell, Table, people_tables, review_tables
@@ -84,7 +84,7 @@ def _commit_messages(digest: Digest) -> list[str]:
             newer = report.superseded_by
             out += [f"- Exist: `{_code(tag(newer))}` {_cell(newer.subject)}",
                     f"- Skip: `{_code(tag(rev))}` {_cell(rev.subject)}", ""]
-        elif report.status in (Status.NEW, Status.REVISED):  # live()'s test, without `in` over all reports
+        elif report.is_live:
             word = "New" if report.status is Status.NEW else "Revised"
             out += [f"### {word}: {_cell(rev.subject)} ({_cell(revision_history(report))})", ""]
             for msg in rev.messages:

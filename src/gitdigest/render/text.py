@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from ..model import Count, Digest, Message, SeriesReport, Status
 from ..stats import top
 from .common import (
-    TOP, clean, day, flags, label, live, merged_commits, merged_how, online_note, revision_history, span, superseded_note,
+    TOP, clean, day, flags, label, merged_commits, merged_how, online_note, revision_history, span, superseded_note,
     tag, title,
 )
 
@@ -92,7 +92,7 @@ def _commit_messages(digest: Digest) -> list[str]:
     for report in digest.series:
         if report.status is Status.SUPERSEDED and report.superseded_by:
             out += _exist_skip(report)
-        elif report.status in (Status.NEW, Status.REVISED):  # live()'s test, without `in` over all reports
+        elif report.is_live:
             out += _series_text(digest, report)
     return out
 
