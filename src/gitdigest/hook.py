@@ -148,18 +148,21 @@ def _state(code: tree.CodeTree, update: push.RefUpdate, known: bool) -> str:
 
 
 def _trace(code: tree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance | None:
-    """Where the commits come from, through the archive's index; None when the index is busy."""
+    """Where the commits come from, through the archive's index; None while another process
+    builds it for the first time (an update in progress: the index as it last was)."""
     if config.archive is None:
         return _trace_on_lore(code, config, ids, say)
     cache = settings.cache_dir()
     arch = archive.open_archive(config.archive, cache)
     path = corpus.index_path(config.index, cache, arch)
     with index.open_index(path, arch, config.max_message_size, lambda text: say(f"note: {text}")) as idx:
-        with idx.lock.held(wait=False) as free:
-            if not free:
-                say("warning: no pre-push summary: the list's index is being updated by another process")
-                return None
-        if idx.generation == 0:  # nothing indexed yet
+        busy = idx.lock.busy()
+        if busy and not idx.complete:
+            say("warning: no pre-push summary: the list's index is being built by another process")
+            return None
+        if busy:
+            say("note: another process is updating the list's index; this summary is from its last update")
+        elif not idx.complete:
             say(f"note: indexing {arch.top} for the first time; later pushes are quick")
         idx.update(arch, wait=False)
         commits = tree.read_commits(code, ids, idx.tree_patch_ids())

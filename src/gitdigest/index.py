@@ -263,6 +263,11 @@ class _WriteLock:
         finally:
             os.close(fd)  # closing the last descriptor releases the lock
 
+    def busy(self) -> bool:
+        """Another process holds the lock now."""
+        with self.held(wait=False) as mine:
+            return not mine
+
 
 @contextlib.contextmanager
 def _guarded(path: Path) -> Iterator[None]:
@@ -344,6 +349,7 @@ class Index:
         with self._writing():
             for p in plans:
                 self._settle(p.epoch.number, p.tip)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('updated', ?)", (str(int(time.time())),))
         return Update(parsed, added, parsed - added, dropped, self.count(), time.monotonic() - start)
 
     def _drop(self, plans: Sequence[ingest.Plan], gone: Iterable[int]) -> int:
@@ -415,6 +421,13 @@ class Index:
         """A number that changes whenever the messages do: what cached topics belong to."""
         with _guarded(self.path):
             return int(self._meta("generation") or 0)
+
+    @property
+    def complete(self) -> bool:
+        """An update has run to its end at least once: the index holds the archive as it
+        was then, whatever an update in progress has added since."""
+        with _guarded(self.path):
+            return self._meta("updated") is not None
 
     def count(self) -> int:
         """Usable messages in the index."""
