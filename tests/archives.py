@@ -155,3 +155,21 @@ def make_mail(
     lines += [f"{k}: {v}" for k, v in extra_headers]
     lines += ["MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", ""]
     return ("\n".join(lines) + "\n" + body).encode()
+
+
+DIFF = "---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\ndiff --git a/a.c b/a.c\nindex 1111111..2222222 100644\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n a\n+{n}\n"
+
+
+def mails(start: int, count: int, prefix: str = "m") -> list[bytes]:
+    """Patches, each followed by a review; dated a minute apart from 2025-03-03."""
+    out = []
+    for n in range(start, start + count):
+        day, minute = divmod(n, 60 * 24)
+        date = f"Mon, {3 + day % 25:02d} Mar 2025 {minute // 60:02d}:{minute % 60:02d}:00 +0000"
+        if n % 2:
+            body = "> +x\n\nReviewed-by: Rev Iewer <rev@corp.com>\n"
+            out.append(make_mail(f"{prefix}{n}@x", f"Re: [PATCH] a: thing {n - 1}", "Rev Iewer <rev@corp.com>", date, body, in_reply_to=f"{prefix}{n - 1}@x"))
+        else:
+            body = f"Thing {n}.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n" + DIFF.format(n=n)
+            out.append(make_mail(f"{prefix}{n}@x", f"[PATCH] a: thing {n}", "Ann Dev <ann@dev.org>", date, body))
+    return out

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from email.parser import BytesHeaderParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from archives import build_v2, read_mbox  # noqa: E402
+
+if TYPE_CHECKING:
+    from gitdigest.model import Message
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -91,6 +97,45 @@ def kvm_archive(tmp_path: Path, kvm_messages: list[bytes]) -> Path:
     return build_v2(tmp_path / "kvm", kvm_messages)
 
 
+def hyperv_v3(messages: list[bytes]) -> list[bytes]:
+    """The hyperv v3 patch mails, 1/7 to 7/7."""
+    parser = BytesHeaderParser()
+    found = {}
+    for data in messages:
+        subject = " ".join(str(parser.parsebytes(data)["Subject"]).split())
+        if subject.startswith("[PATCH v3 ") and "/7]" in subject and not subject.startswith("[PATCH v3 0/"):
+            found[int(subject.split()[2].split("/")[0])] = data
+    return [found[n] for n in sorted(found)]
+
+
+@pytest.fixture
+def queue(tmp_path: Path, kvm_messages: list[bytes], kvm_archive: Path) -> Path:
+    """A maintainer's tree: base on the remote, then a branch with hyperv v3 and one local commit."""
+    remote, work = tmp_path / "remote.git", tmp_path / "work"
+    env = {**os.environ, "GIT_COMMITTER_DATE": "2025-03-10T12:00:00Z"}
+
+    def git(*args: str, cwd: Path | None = None) -> None:
+        subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
+
+    git("init", "-q", "--bare", str(remote))
+    shutil.copytree(DATA / "kvm-sample" / "base", work)
+    git("init", "-q", str(work))
+    git("add", ".", cwd=work)
+    git("commit", "-qm", "base", cwd=work)
+    git("remote", "add", "origin", str(remote), cwd=work)
+    git("push", "-q", "origin", "master", cwd=work)
+    git("checkout", "-qb", "hyperv", cwd=work)
+    for n, data in enumerate(hyperv_v3(kvm_messages), 1):
+        mail = tmp_path / f"v3-{n}.eml"
+        mail.write_bytes(data)
+        git("am", "-q", str(mail), cwd=work)
+    (work / "hw" / "NOTES").write_text("a local note\n")
+    git("add", ".", cwd=work)
+    git("commit", "-qm", "hw: keep a local note", "--author=Maint Ainer <maint@example.org>", cwd=work)
+    git("config", "digest.archive", str(kvm_archive), cwd=work)
+    return work
+
+
 @pytest.fixture
 def copy_tree():
     """Copy a directory, for tests that must not touch a shared fixture."""
@@ -128,3 +173,36 @@ def lore_server(tmp_path_factory: pytest.TempPathFactory):
 
     with serve(tmp_path_factory.mktemp("lore")) as server:
         yield server
+
+
+# -- helpers for tests that run gitdigest as processes or read its index -----------
+
+
+def digest_process(*args: str, **popen: object) -> subprocess.Popen[str]:
+    """`git digest ARGS` as a process of its own, in the sealed environment."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gitdigest.cli", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(), **popen,
+    )
+
+
+def finished(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
+    """Wait for a process from digest_process: its exit code, stdout and stderr."""
+    out, err = proc.communicate(timeout=300)
+    return proc.returncode, out, err
+
+
+def loaded(top: Path) -> tuple[Message, ...]:
+    """The archive's messages parsed the index-free way: the reference."""
+    from gitdigest import archive, digest
+
+    arch = archive.open_archive(top)
+    return digest.load(archive.read(archive.select_range(arch, "HEAD"))).messages
+
+
+def stored(path: Path) -> tuple[Message, ...]:
+    """What the index at `path` holds, in archive order."""
+    from gitdigest import index
+
+    with index.Index(path, sqlite3.connect(path, isolation_level=None)) as idx:
+        return tuple(idx.everything().values())

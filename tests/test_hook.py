@@ -1,6 +1,6 @@
 """The pre-push hook: installing it, reading git's stdin lines, and real pushes.
 
-The push tests build a tree from the sample period's `base/`, apply the hyperv v3
+The push tests use conftest's `queue`: a tree built from the sample period's `base/`, apply the hyperv v3
 patches from the archive's own mails with `git am` (v4 is on the list too), add one
 commit that was never posted, and push to a bare remote with the hook installed, the
 way a maintainer pushes a queue.
@@ -9,9 +9,7 @@ way a maintainer pushes a queue.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-from email.parser import BytesHeaderParser
 from pathlib import Path
 
 import pytest
@@ -23,7 +21,6 @@ from gitdigest.model import Person, Revision, TreeCommit
 from gitdigest.provenance import Provenance, PushedSeries, Review, reviews_in
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE = Path(__file__).parent / "data" / "kvm-sample" / "base"
 ZERO = "0" * 40
 ZERO256 = "0" * 64
 A = "a" * 40
@@ -220,40 +217,6 @@ def test_install_outside_a_repository(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 # -- real pushes ------------------------------------------------------------------
-
-
-def hyperv_v3(messages: list[bytes]) -> list[bytes]:
-    """The hyperv v3 patch mails, 1/7 to 7/7."""
-    parser = BytesHeaderParser()
-    found = {}
-    for data in messages:
-        subject = " ".join(str(parser.parsebytes(data)["Subject"]).split())
-        if subject.startswith("[PATCH v3 ") and "/7]" in subject and not subject.startswith("[PATCH v3 0/"):
-            found[int(subject.split()[2].split("/")[0])] = data
-    return [found[n] for n in sorted(found)]
-
-
-@pytest.fixture
-def queue(tmp_path: Path, kvm_messages: list[bytes], kvm_archive: Path) -> Path:
-    """A maintainer's tree: base on the remote, then a branch with hyperv v3 and one local commit."""
-    remote, work = tmp_path / "remote.git", tmp_path / "work"
-    git("init", "-q", "--bare", str(remote))
-    shutil.copytree(BASE, work)
-    git("init", "-q", str(work))
-    git("add", ".", cwd=work)
-    git("commit", "-qm", "base", cwd=work)
-    git("remote", "add", "origin", str(remote), cwd=work)
-    git("push", "-q", "origin", "master", cwd=work)
-    git("checkout", "-qb", "hyperv", cwd=work)
-    for n, data in enumerate(hyperv_v3(kvm_messages), 1):
-        mail = tmp_path / f"v3-{n}.eml"
-        mail.write_bytes(data)
-        git("am", "-q", str(mail), cwd=work)
-    (work / "hw" / "NOTES").write_text("a local note\n")
-    git("add", ".", cwd=work)
-    git("commit", "-qm", "hw: keep a local note", "--author=Maint Ainer <maint@example.org>", cwd=work)
-    git("config", "digest.archive", str(kvm_archive), cwd=work)
-    return work
 
 
 def install(work: Path) -> None:

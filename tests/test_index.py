@@ -8,54 +8,23 @@ import hashlib
 import json
 import os
 import sqlite3
-import subprocess
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import pygit2
 import pytest
 from click.testing import CliRunner
 
-from archives import EpochWriter, build_v1, build_v2, make_mail
-from conftest import git
+from archives import DIFF, EpochWriter, build_v1, build_v2, make_mail, mails
+from conftest import digest_process, finished, git, loaded, stored
 from gitdigest import archive, cli, corpus, digest, index, ingest, messages, render, rows
 from gitdigest.model import Message, Person, Subject, Trailer
 
-DIFF = "---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\ndiff --git a/a.c b/a.c\nindex 1111111..2222222 100644\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n a\n+{n}\n"
 LIMIT = messages.MAX_MESSAGE_SIZE
-
-
-def mails(start: int, count: int, prefix: str = "m") -> list[bytes]:
-    """Patches, each followed by a review; dated a minute apart from 2025-03-03."""
-    out = []
-    for n in range(start, start + count):
-        day, minute = divmod(n, 60 * 24)
-        date = f"Mon, {3 + day % 25:02d} Mar 2025 {minute // 60:02d}:{minute % 60:02d}:00 +0000"
-        if n % 2:
-            body = "> +x\n\nReviewed-by: Rev Iewer <rev@corp.com>\n"
-            out.append(make_mail(f"{prefix}{n}@x", f"Re: [PATCH] a: thing {n - 1}", "Rev Iewer <rev@corp.com>", date, body, in_reply_to=f"{prefix}{n - 1}@x"))
-        else:
-            body = f"Thing {n}.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n" + DIFF.format(n=n)
-            out.append(make_mail(f"{prefix}{n}@x", f"[PATCH] a: thing {n}", "Ann Dev <ann@dev.org>", date, body))
-    return out
 
 
 def opened(top: Path, path: Path, notes: list[str] | None = None) -> tuple[index.Index, archive.Archive]:
     arch = archive.open_archive(top)
     return index.open_index(path, arch, LIMIT, (notes if notes is not None else []).append), arch
-
-
-def loaded(top: Path) -> tuple[Message, ...]:
-    """The archive's messages parsed the index-free way: the reference."""
-    arch = archive.open_archive(top)
-    return digest.load(archive.read(archive.select_range(arch, "HEAD"))).messages
-
-
-def stored(path: Path) -> tuple[Message, ...]:
-    """What the index at `path` holds, in archive order."""
-    with index.Index(path, sqlite3.connect(path, isolation_level=None)) as idx:
-        return tuple(idx.everything().values())
 
 
 def checksums(top: Path) -> dict[str, str]:
@@ -139,18 +108,6 @@ def test_parsing_on_several_processes_keeps_archive_order(tmp_path: Path) -> Non
     alone = list(ingest.parse(work, workers=1))
     assert pooled == alone
     assert [r.commit for _chunk, found in pooled for r in found] == [c for chunk in work for c in chunk.commits]
-
-
-def digest_process(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "gitdigest.cli", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
-    )
-
-
-def finished(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
-    out, err = proc.communicate(timeout=300)
-    return proc.returncode, out, err
 
 
 def test_two_digests_and_an_update_at_once(tmp_path: Path) -> None:
