@@ -7,7 +7,10 @@ import email.policy
 import email.utils
 import json
 import re
+import os
 import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -90,3 +93,47 @@ def test_whole_archive_completes_with_few_skips(iouring: Path, iouring_history, 
     assert data["messages"] == len({m.msgid for m in iouring_history.messages}) == 33_491 - 63
     assert len(data["series"]) > 1000
     assert sum(c["count"] for c in data["contributors"]) == sum(d["count"] for d in data["domains"])
+
+
+GIB = 1 << 30
+
+
+def tree_rss(pid: int) -> int:
+    """Bytes resident in `pid` and its descendants now (shared pages counted in each)."""
+    total, todo = 0, [pid]
+    while todo:
+        here = todo.pop()
+        try:
+            status = Path(f"/proc/{here}/status").read_text()
+            total += next(int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:"))
+            for task in Path(f"/proc/{here}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, StopIteration):
+            continue  # gone meanwhile, or a zombie
+    return total
+
+
+def measured(*args: str, out: Path) -> tuple[int, int, int]:
+    """Run `git digest ARGS` with stdout to `out`: exit code, the peak of the process tree's
+    resident memory (sampled every 20 ms) and the largest single process's (ru_maxrss)."""
+    with out.open("wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "gitdigest.cli", *args], stdout=sink, stderr=subprocess.DEVNULL)
+    peak = 0
+    while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.02)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, peak, usage.ru_maxrss * 1024
+
+
+def test_whole_archive_stays_under_a_gibibyte(iouring: Path, tmp_path: Path) -> None:
+    """The whole archive from a cold index (parsing on every core), then warm."""
+    figures = {}
+    for run in ("cold", "warm"):
+        code, tree, largest = measured("--archive", str(iouring), "--index", str(tmp_path / "i.sqlite3"), "--format", "json", "HEAD", out=tmp_path / f"{run}.json")
+        assert code == 0
+        assert json.loads((tmp_path / f"{run}.json").read_text())["messages"] == 33_491 - 63
+        assert tree < GIB and largest < GIB, (run, tree, largest)
+        figures[run] = f"{run}: tree {tree / 2**20:.0f} MiB, largest process {largest / 2**20:.0f} MiB"
+    print("; ".join(figures.values()))
