@@ -138,7 +138,7 @@ def test_readers_do_not_wait_for_the_writer(tmp_path: Path) -> None:
     idx, arch = opened(top, path)
     with idx:
         idx.update(arch)
-    writer = index._WriteLock(path)
+    writer = index.WriteLock(path)
     with writer.held() as mine:
         assert mine
         code, _out, err = finished(digest_process("--archive", str(top), "--index", str(path), "HEAD"))

@@ -68,11 +68,11 @@ def gather(idx: Index, select: Callable[[Index], index.Rows]) -> Corpus:
     with idx.reading():
         period = select(idx)
         generation = idx.generation
-        cached = idx.topics_fresh(code)
+        cached = idx.topics().fresh(code)
         if cached and len(period.rows) < SHORT * max(idx.count(), 1):
             return _short(idx, period)
         history = idx.everything()
-        stored = idx.topic_data() if cached else None
+        stored = idx.topics().data() if cached else None
     if stored is None:
         topics = _topics(idx, history, code, generation)
     else:
@@ -92,7 +92,7 @@ def code_fingerprint() -> str:
 
 def _short(idx: Index, period: index.Rows) -> Corpus:
     """A short period from the cached topics: only the rows it needs are read."""
-    stored = idx.topic_data(period.msgids)
+    stored = idx.topics().data(period.msgids)
     loaded = idx.by_rows({*period.rows, *(r for _data, named in stored for r in named)})
     decode = rows.topic_decoder(loaded)
     topics = tuple(decode(data) for data, _rows in stored)
@@ -118,7 +118,7 @@ def _topics(idx: Index, history: Mapping[int, Message], code: str, generation: i
     except (TypeError, KeyError):
         # A record the cache cannot store: correct, only slower next time.
         return topics
-    idx.store_topics(code, generation, entries)
+    idx.topics().store(code, generation, entries)
     return topics
 
 

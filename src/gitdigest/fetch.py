@@ -154,11 +154,11 @@ def _newer(idx: Index, found: corpus.Corpus, client: Lore, limit: int) -> None:
 def _thread(idx: Index, client: Lore, msgid: str, limit: int) -> None:
     """Fetch the thread of `msgid` into the index, unless an earlier run did."""
     query = f"thread:{msgid}"
-    if idx.asked(query) is not None:
+    if idx.lore_answers().asked(query) is not None:
         return
     raws = client.thread(msgid)
     kept = _keep(idx, raws, limit)
-    idx.remember(query, kept)
+    idx.lore_answers().remember(query, kept)
 
 
 def _keep(idx: Index, raws: Sequence[bytes], limit: int) -> tuple[str, ...]:

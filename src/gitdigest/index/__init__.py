@@ -1,0 +1,22 @@
+"""The SQLite index: parsed messages, topics and tree patch-ids, kept between runs.
+
+The only package that touches SQLite. One file per archive, under the XDG cache
+(`digest.index` or `--index` move it), in WAL mode so that readers never wait
+for the writer. The writer holds an `flock` on `<index>.lock` for a whole
+update, and so two updates never interleave: the second finds the work done.
+
+    schema.py   the tables, and where a stored record keeps what queries look at
+    file.py     where the file lives, whether it can be trusted, the writer's lock
+    store.py    the open index: updating it, and reading periods and messages
+    caches.py   topics, tree-commit patch-ids and lore's answers, kept beside them
+"""
+
+from .caches import CachedTopic, LoreAnswers, Topics, TreePatchIds
+from .file import WriteLock, default_path, discard
+from .schema import APPLICATION_ID, SCHEMA_VERSION
+from .store import Index, Note, Progress, Rows, Update, open_index
+
+__all__ = [
+    "APPLICATION_ID", "SCHEMA_VERSION", "CachedTopic", "Index", "LoreAnswers", "Note", "Progress",
+    "Rows", "Topics", "TreePatchIds", "Update", "WriteLock", "default_path", "discard", "open_index",
+]

@@ -1,0 +1,173 @@
+"""The index file: where it lives, whether it can be trusted, and the writer's lock.
+
+What the file holds is trusted only when it says what made it: the schema version in
+`PRAGMA user_version`, gitdigest's application id, the archive, and a fingerprint of the
+code that parsed it. Anything else is rebuilt from the archive, with one note, and never
+migrated: the archive is the truth.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+from ..errors import DamagedIndexError, GitDigestError
+from .schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
+
+
+def default_path(cache: Path, top: Path) -> Path:
+    """Where the index of the archive at `top` lives by default: one file per archive."""
+    where = top.resolve()
+    key = hashlib.sha1(str(where).encode()).hexdigest()[:16]
+    return cache / "index" / f"{where.name or 'archive'}-{key}.sqlite3"
+
+
+def prepare(path: Path, identity: Mapping[str, str], note: Callable[[str], None]) -> None:
+    """Make the file at `path` an index for `identity`: keep it when it is one, else create
+    it, or rebuild it with a note (under the writer's lock, so that only one process does)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if _problem(path, identity) is None:
+        return
+    with WriteLock(path).held():
+        problem = _problem(path, identity, confirm=True)
+        if problem:
+            note(f"{path}: {problem}; rebuilding it from the archive")
+        if problem is not None:
+            _create(path, identity, set_aside=problem.startswith("not "))
+
+
+def _problem(path: Path, identity: Mapping[str, str], confirm: bool = False) -> str | None:
+    """Why the file cannot be used as it is: None when it can, '' when it is new.
+
+    A file shorter than its header says is truncated, or is being checkpointed (SQLite
+    writes page 1 first); with `confirm`, under the writer's lock, SQLite checks it.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return ""
+    if size == 0:
+        return ""
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if not header.startswith(b"SQLite format 3\0"):
+        return "not an SQLite database"
+    if _truncated(header, size) and not (confirm and _intact(path)):
+        return "truncated"
+    try:
+        with contextlib.closing(connect(path)) as db:
+            return _mismatch(db, identity)
+    except sqlite3.DatabaseError as err:
+        return f"damaged ({err})"
+
+
+def _truncated(header: bytes, size: int) -> bool:
+    """The header names more pages than the file holds (its count is valid when the
+    change counter at offset 24 equals the version-valid-for number at offset 92)."""
+    if len(header) < 100:
+        return True
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[24:28] == header[92:96] and pages > 0
+    return valid and pages * page > size
+
+
+def _intact(path: Path) -> bool:
+    try:
+        with contextlib.closing(connect(path)) as db:
+            return db.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
+    except sqlite3.DatabaseError:
+        return False
+
+
+def _mismatch(db: sqlite3.Connection, identity: Mapping[str, str]) -> str | None:
+    """What differs between the file and what this run needs, or None."""
+    app = db.execute("PRAGMA application_id").fetchone()[0]
+    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if app != APPLICATION_ID:
+        return "not a gitdigest index" if tables else ""
+    if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        return "made by another version of gitdigest"
+    meta = dict(db.execute("SELECT key, value FROM meta"))
+    if meta.get("archive") != identity["archive"]:
+        return f"made for another archive ({meta.get('archive')})"
+    if meta.get("parser") != identity["parser"]:
+        return "made by another version of gitdigest's parser"
+    return None
+
+
+def _create(path: Path, identity: Mapping[str, str], set_aside: bool) -> None:
+    """A new, empty index at `path`; a file that was not an index is kept as `<path>.bad`."""
+    if set_aside and path.exists():
+        path.replace(path.with_name(path.name + ".bad"))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
+    with contextlib.closing(connect(path)) as db:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.executescript("BEGIN IMMEDIATE;" + SCHEMA)
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [*identity.items(), ("generation", "0")])
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection to the index file, in autocommit mode: transactions are explicit."""
+    db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+    # NORMAL is durable enough in WAL mode for a cache that can be rebuilt.
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def discard(path: Path) -> None:
+    """Remove a damaged index, under the writer's lock, so the next open rebuilds it."""
+    with WriteLock(path).held():
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                path.with_name(path.name + suffix).unlink()
+
+
+class WriteLock:
+    """The writer's lock: an `flock` on `<index>.lock`, beside the index file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.with_name(path.name + ".lock")
+
+    @contextlib.contextmanager
+    def held(self, wait: bool = True) -> Iterator[bool]:
+        """Hold the lock; with `wait=False`, yield False at once when another writer has it."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)  # closing the last descriptor releases the lock
+
+    def busy(self) -> bool:
+        """Another process holds the lock now."""
+        with self.held(wait=False) as mine:
+            return not mine
+
+
+@contextlib.contextmanager
+def guarded(path: Path) -> Iterator[None]:
+    """SQLite's errors as gitdigest's: a busy index, or a damaged one."""
+    try:
+        yield
+    except sqlite3.OperationalError as err:
+        if "locked" in str(err) or "busy" in str(err):
+            raise GitDigestError(f"{path}: the index is busy ({err}); try again") from err
+        raise DamagedIndexError(f"{path}: {err}") from err
+    except sqlite3.DatabaseError as err:
+        raise DamagedIndexError(f"{path}: {err}") from err

@@ -1,0 +1,72 @@
+"""The index's tables, and where a stored record keeps the fields that queries look at."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+
+from ..model import Message, Subject
+
+SUBJECT = {f.name: i for i, f in enumerate(dataclasses.fields(Subject))}
+"""Where a `Subject` field sits in a stored record's subject."""
+
+
+def field(name: str) -> int:
+    """Where a `Message` field sits in a stored record (rows.encode: in dataclass order)."""
+    return [f.name for f in dataclasses.fields(Message)].index(name)
+
+
+def json_list(values: Iterable[object]) -> str:
+    """A list as SQLite's json_each reads it: one parameter however long the list."""
+    return json.dumps(list(values))
+
+
+SCHEMA_VERSION = 3
+APPLICATION_ID = 0x67446967  # "gDig"
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE epochs (epoch INTEGER PRIMARY KEY, last_commit TEXT NOT NULL);
+CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY,      -- archive order within an epoch
+    epoch INTEGER NOT NULL,
+    commit_id TEXT NOT NULL,
+    blob TEXT NOT NULL,
+    time INTEGER NOT NULL,        -- the commit's author time: what --since/--until select
+    msgid TEXT,                   -- NULL when skipped
+    removed INTEGER NOT NULL,     -- a `d` commit: the message it names is gone
+    skipped TEXT,                 -- why the message could not be used
+    record TEXT,                  -- the Message, as rows.encode writes it
+    description TEXT              -- the text a report prints for a patch or cover letter
+);
+CREATE INDEX messages_epoch ON messages (epoch);
+CREATE INDEX messages_commit ON messages (commit_id);
+CREATE INDEX messages_time ON messages (time);
+CREATE INDEX messages_msgid ON messages (msgid);
+CREATE INDEX messages_removed ON messages (blob) WHERE removed;
+CREATE TABLE answers (target TEXT NOT NULL, seq INTEGER NOT NULL);
+CREATE INDEX answers_target ON answers (target);
+CREATE TABLE topics (
+    ordinal INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    data TEXT NOT NULL,           -- as rows.encode_topic writes it
+    rows TEXT NOT NULL            -- JSON: the message rows it names
+);
+CREATE TABLE topic_members (msgid TEXT PRIMARY KEY, ordinal INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE tree_patch_ids (
+    commit_id TEXT NOT NULL, context INTEGER NOT NULL, patch_id TEXT,
+    PRIMARY KEY (commit_id, context)
+) WITHOUT ROWID;
+CREATE TABLE lore_asked (         -- online mode: what lore was asked, and the message-ids it answered
+    query TEXT PRIMARY KEY, time INTEGER NOT NULL, msgids TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+# A patch's patch-id and its title (case aside), where the stored records keep them
+# (rows.encode: a JSON list in Message's field order): the pre-push hook looks a
+# pushed commit up by these without decoding every record.
+PATCH_ID = f"json_extract(record, '$[{field('patch_id')}]')"
+TITLE = f"lower(json_extract(record, '$[{field('subject')}][{SUBJECT['title']}]'))"
+SCHEMA += f"""CREATE INDEX messages_patch_id ON messages ({PATCH_ID});
+CREATE INDEX messages_title ON messages ({TITLE});
+"""

@@ -1,0 +1,359 @@
+"""The open index: brought up to the archive's tips, then read by period, by message-id
+or patch-id, with the topics, tree patch-ids and lore answers it caches.
+
+One update at a time holds the writer's lock for all of its work; each chunk of parsed
+messages is committed with the epoch tip it reached, so that an update killed half-way
+leaves an index the next one resumes from. Readers take no lock: WAL gives each a snapshot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import ingest, rows
+from ..archive import Archive
+from ..model import LORE_EPOCH, Message, Skipped
+from . import file
+from .caches import LoreAnswers, Topics, TreePatchIds
+from .file import WriteLock, guarded
+from .schema import PATCH_ID, SUBJECT, TITLE, field, json_list
+
+Note = Callable[[str], None]
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(*_args: object) -> None:
+    """The default callback: say nothing."""
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one update did."""
+
+    parsed: int
+    """Raw messages read and parsed: only what was new."""
+    added: int
+    skipped: int
+    """New messages that could not be used (or `d` commits that remove one)."""
+    dropped: int
+    """Rows dropped because their commits left the archive (rewritten history)."""
+    total: int
+    """Usable messages in the index now."""
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A period as rows of the index, not yet read into records."""
+
+    rows: tuple[int, ...]
+    """The usable messages, in archive order."""
+    msgids: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
+    """Its messages that could not be used, or that `d` commits removed."""
+
+
+def open_index(path: Path, arch: Archive, limit: int, note: Note = _quiet) -> Index:
+    """Open the index at `path` for `arch`, creating or rebuilding it when it is not usable."""
+    identity = {"archive": str(arch.top.resolve()), "parser": rows.fingerprint(limit), "limit": str(limit)}
+    file.prepare(path, identity, note)
+    return Index(path, file.connect(path))
+
+
+class Index:
+    """An open index: update it, then read messages, topics and tree patch-ids from it."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection) -> None:
+        self.path = path
+        self.db = db
+        self.lock = WriteLock(path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent snapshot for several reads, whatever a writer does meanwhile."""
+        with guarded(self.path):
+            self.db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self.db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction (its caller holds the writer's lock, or gives up when busy)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def update(self, arch: Archive, progress: Progress = _quiet, workers: int = 0, wait: bool = True) -> Update:
+        """Bring the index up to the archive's tips: parse only what is new. With `wait=False`
+        (a hook that must answer at once) an update another process is making is not waited for."""
+        start = time.monotonic()
+        with guarded(self.path):
+            if self._tips() == ingest.tips(arch):
+                return Update(0, 0, 0, 0, self.count(), time.monotonic() - start)
+            with self.lock.held(wait) as mine:
+                if not mine:
+                    return Update(0, 0, 0, 0, self.count(), time.monotonic() - start)
+                return self._update(arch, progress, workers or ingest.workers(), start)
+
+    def _update(self, arch: Archive, progress: Progress, workers: int, start: float) -> Update:
+        last = self._tips()
+        plans = [ingest.plan(e, last.get(e.number), lambda e=e: self._commits(e.number)) for e in arch.epochs]
+        dropped = self._drop(plans, set(last) - {e.number for e in arch.epochs})
+        work = ingest.chunks(arch, plans, int(self.meta("limit") or 0), workers)
+        total = sum(len(chunk.commits) for chunk in work)
+        parsed = added = done = 0
+        for chunk, found in ingest.parse(work, workers):
+            with self.writing():
+                self._insert(found)
+                self._set_tip(chunk.epoch.number, chunk.commits[-1])
+            parsed, added = parsed + len(found), added + sum(1 for r in found if r.msgid)
+            done += len(chunk.commits)
+            progress("indexing", done, total)
+        with self.writing():
+            for p in plans:
+                self._settle(p.epoch.number, p.tip)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('updated', ?)", (str(int(time.time())),))
+        return Update(parsed, added, parsed - added, dropped, self.count(), time.monotonic() - start)
+
+    def _drop(self, plans: Sequence[ingest.Plan], gone: Iterable[int]) -> int:
+        """Drop the rows of commits that left the archive: after a rewrite, or whole epochs."""
+        dropped = 0
+        with self.writing():
+            for p in (p for p in plans if p.rewritten):
+                after = self.db.execute(
+                    "SELECT coalesce(max(seq), -1) FROM messages WHERE epoch = ? AND commit_id = ?",
+                    (p.epoch.number, p.base or ""),
+                ).fetchone()[0]
+                dropped += self._delete("epoch = ? AND seq > ?", (p.epoch.number, after))
+                self._settle(p.epoch.number, p.base)
+            for number in gone:
+                dropped += self._delete("epoch = ?", (number,))
+                self._forget(number)
+        return dropped
+
+    def _delete(self, where: str, params: tuple[object, ...]) -> int:
+        self.db.execute(f"DELETE FROM answers WHERE seq IN (SELECT seq FROM messages WHERE {where})", params)
+        count = self.db.execute(f"DELETE FROM messages WHERE {where}", params).rowcount
+        if count:
+            self._bump()
+        return count
+
+    def _insert(self, found: Sequence[rows.Row]) -> None:
+        first = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM messages").fetchone()[0]
+        self.db.executemany(
+            "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (first + i, r.epoch, r.commit, r.blob, r.time, r.msgid, r.removed, r.skipped, r.record, r.description)
+                for i, r in enumerate(found)
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO answers VALUES (?, ?)",
+            ((target, first + i) for i, r in enumerate(found) for target in r.answers),
+        )
+        self._bump()
+
+    def _bump(self) -> None:
+        self.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+
+    def _set_tip(self, epoch: int, commit: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO epochs VALUES (?, ?)", (epoch, commit))
+
+    def _forget(self, epoch: int) -> None:
+        self.db.execute("DELETE FROM epochs WHERE epoch = ?", (epoch,))
+
+    def _settle(self, epoch: int, commit: str | None) -> None:
+        """Record `commit` as the epoch's last indexed one; none: the epoch holds nothing."""
+        if commit:
+            self._set_tip(epoch, commit)
+        else:
+            self._forget(epoch)
+
+    def _tips(self) -> dict[int, str]:
+        return dict(self.db.execute("SELECT epoch, last_commit FROM epochs"))
+
+    def _commits(self, epoch: int) -> set[str]:
+        return {c for (c,) in self.db.execute("SELECT commit_id FROM messages WHERE epoch = ?", (epoch,))}
+
+    def meta(self, key: str) -> str | None:
+        """A value of the meta table, or None."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever the messages do: what cached topics belong to."""
+        with guarded(self.path):
+            return int(self.meta("generation") or 0)
+
+    @property
+    def complete(self) -> bool:
+        """An update has run to its end at least once: the index holds the archive as it
+        was then, whatever an update in progress has added since."""
+        with guarded(self.path):
+            return self.meta("updated") is not None
+
+    def count(self) -> int:
+        """Usable messages in the index."""
+        with guarded(self.path):
+            return self.db.execute("SELECT count(*) FROM messages WHERE msgid IS NOT NULL").fetchone()[0]
+
+    def rows_of_commits(self, commits: Iterable[str]) -> Rows:
+        """The messages the archive commits `commits` added (or removed)."""
+        return self._rows("commit_id IN (SELECT value FROM json_each(?))", (json_list(commits),))
+
+    def rows_between(self, since: float | None, until: float | None) -> Rows:
+        """The archive's messages whose commit's author time lies in [since, until)
+        (not those fetched from lore: they only complete what the archive holds)."""
+        low = since if since is not None else -(2**63)
+        high = until if until is not None else 2**63 - 1
+        return self._rows(f"time >= ? AND time < ? AND epoch != {LORE_EPOCH}", (low, high))
+
+    def rows_matching(self, msgids: Iterable[str], patch_ids: Iterable[str], titles: Iterable[str]) -> Rows:
+        """The messages with one of these message-ids, patch-ids or titles (in any case):
+        the postings a commit may come from."""
+        where = (
+            f"msgid IN (SELECT value FROM json_each(?)) OR {PATCH_ID} IN (SELECT value FROM json_each(?))"
+            f" OR {TITLE} IN (SELECT lower(value) FROM json_each(?))"
+        )
+        return self._rows(where, (json_list(msgids), json_list(patch_ids), json_list(titles)))
+
+    def _rows(self, where: str, params: tuple[object, ...]) -> Rows:
+        query = f"SELECT seq, msgid, blob, commit_id, skipped FROM messages WHERE {where} ORDER BY epoch, seq"
+        found, msgids, skipped = [], [], []
+        with guarded(self.path):
+            removed = self._removed()
+            for seq, msgid, blob, commit, reason in self.db.execute(query, params):
+                if msgid is None:
+                    skipped.append(Skipped(blob, reason or "", commit))
+                elif blob not in removed:
+                    found.append(seq)
+                    msgids.append(msgid)
+        return Rows(tuple(found), tuple(msgids), tuple(skipped))
+
+    def _removed(self) -> set[str]:
+        """Blobs that `d` commits removed: public-inbox's `d` is the removed message's blob."""
+        return {blob for (blob,) in self.db.execute("SELECT blob FROM messages WHERE removed")}
+
+    def everything(self) -> dict[int, Message]:
+        """Every usable message of the archive by row, in archive order."""
+        return self._load("record IS NOT NULL", ())
+
+    def by_rows(self, seqs: Iterable[int]) -> dict[int, Message]:
+        """Messages by row, for the topics and replies a short period needs."""
+        return self._load("seq IN (SELECT value FROM json_each(?))", (json_list(seqs),))
+
+    def _load(self, where: str, params: tuple[object, ...]) -> dict[int, Message]:
+        """Records, in archive order; messages a `d` commit removed are left out."""
+        query = f"SELECT seq, blob, record FROM messages WHERE {where} ORDER BY epoch, seq"
+        decode = rows.decoder()
+        found: dict[int, Message] = {}
+        with guarded(self.path), rows.bulk():
+            removed = self._removed()
+            for seq, blob, record in self.db.execute(query, params):
+                if record is not None and blob not in removed:
+                    found[seq] = decode(record)
+        return found
+
+    def answering(self, msgids: Iterable[str]) -> set[int]:
+        """The rows of messages that reply to, or reference, any of `msgids`, and the first
+        copy of each of those (a message delivered twice is counted as its first copy)."""
+        query = (
+            "WITH hit AS (SELECT seq FROM answers WHERE target IN (SELECT value FROM json_each(?)))"
+            " SELECT seq, msgid, blob, seq IN hit FROM messages WHERE msgid IN"
+            " (SELECT msgid FROM messages WHERE seq IN hit) ORDER BY epoch, seq"
+        )
+        found: set[int] = set()
+        seen: set[str] = set()
+        with guarded(self.path):
+            removed = self._removed()
+            for seq, msgid, blob, hit in self.db.execute(query, (json_list(msgids),)):
+                first = msgid not in seen and blob not in removed
+                if first:
+                    seen.add(msgid)
+                if hit or first:
+                    found.add(seq)
+        return found
+
+    def authors_before(self, emails: Iterable[str], until: float) -> frozenset[str] | None:
+        """Which of `emails` sent a patch or cover letter that the archive added before `until`;
+        None when the archive holds no message that early (so nobody can be told new)."""
+        # One pass in SQLite over the stored records (`Message.is_contribution`, in JSON):
+        # decoding every earlier record instead costs seconds on a large archive.
+        author, subject = field("author"), field("subject")
+        part = lambda name: f"json_extract(record, '$[{subject}][{SUBJECT[name]}]')"
+        query = (
+            f"SELECT DISTINCT json_extract(record, '$[{author}][1]') FROM messages"
+            f" WHERE time < ? AND record IS NOT NULL AND json_extract(record, '$[{author}][1]') IN"
+            f" (SELECT value FROM json_each(?)) AND NOT {part('is_reply')} AND NOT {part('is_pull')}"
+            f" AND (json_extract(record, '$[{field('has_diff')}]')"
+            f" OR (NOT {part('counters_inferred')} AND {part('counter')} = 0))"
+        )
+        with guarded(self.path):
+            if self.db.execute("SELECT 1 FROM messages WHERE time < ? AND record IS NOT NULL LIMIT 1", (until,)).fetchone() is None:
+                return None
+            return frozenset(e for (e,) in self.db.execute(query, (until, json_list(emails))))
+
+    def description(self, message: Message) -> str | None:
+        """The text a report prints for a patch or cover letter, when the index kept it."""
+        query = "SELECT description FROM messages WHERE commit_id = ? AND blob = ?"
+        with guarded(self.path):
+            row = self.db.execute(query, (message.commit, message.blob)).fetchone()
+        return row[0] if row else None
+
+    def add_fetched(self, found: Sequence[rows.Row]) -> int:
+        """Keep messages fetched from lore (rows of epoch LORE_EPOCH) whose message-id the
+        index does not hold yet; how many were added."""
+        with self.lock.held(), guarded(self.path), self.writing():
+            query = "SELECT msgid FROM messages WHERE msgid IN (SELECT value FROM json_each(?))"
+            seen = {m for (m,) in self.db.execute(query, (json_list(r.msgid for r in found),))}
+            fresh = []
+            for row in found:
+                if row.msgid and row.msgid not in seen:
+                    seen.add(row.msgid)
+                    fresh.append(row)
+            if fresh:
+                self._insert(fresh)
+        return len(fresh)
+
+    def drop_fetched_copies(self) -> int:
+        """Forget fetched messages that the archive now holds itself: the archive is the truth."""
+        where = f"epoch = {LORE_EPOCH} AND msgid IN (SELECT msgid FROM messages WHERE epoch != {LORE_EPOCH})"
+        with guarded(self.path):
+            if self.db.execute(f"SELECT 1 FROM messages WHERE {where} LIMIT 1").fetchone() is None:
+                return 0
+            with self.lock.held(), self.writing():
+                return self._delete(where, ())
+
+    def topics(self) -> Topics:
+        """The topics cached in this index."""
+        return Topics(self)
+
+    def lore_answers(self) -> LoreAnswers:
+        """What lore answered earlier runs' queries (online mode)."""
+        return LoreAnswers(self)
+
+    def tree_patch_ids(self) -> TreePatchIds:
+        """The tree-commit patch-id cache (tree.PatchIdCache) kept in this index."""
+        return TreePatchIds(self)
