@@ -13,12 +13,14 @@ from pathlib import Path
 
 import click
 
-from . import __version__, digest, settings, terminal
+from . import __version__, settings, terminal
 from . import archive as archive_mod
 from .errors import GitDigestError
-from .render import FORMATS, render
-from .render.color import paint
+from .render import FORMATS
 from .render.common import clean
+
+# The pipeline (digest) and the renderers are imported by the commands that use them:
+# the pre-push hook, run on every push, needs neither.
 
 
 class Exit(enum.IntEnum):
@@ -97,7 +99,7 @@ def digest_command() -> None:
 @click.option("--tree-range", metavar="X..Y", help="Only these tree commits count as merged (default: what HEAD and digest.treeRefs reach).")
 @click.option("--online/--offline", default=None, help="Fetch from lore what the archive lacks: the rest of a series, newer revisions; with no archive, the series of a tree's commits (default: digest.online, else offline).")
 @click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False), help="The index file (default: digest.index, else one per archive under $XDG_CACHE_HOME/gitdigest).")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default=None, help="Output format (default: text).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format (default: text).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE instead of stdout.")
 @click.option("--list-name", default="", help="The list's name in titles (default: digest.listName, else from the archive).")
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), metavar="[=WHEN]", help="Colour the text report: auto (a terminal), always or never (default: color.digest, then color.ui).")
@@ -116,6 +118,9 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
     """
     if not (range_ or since or until or mbox):
         raise click.UsageError("give a range A..B, or --since/--until, or --mbox")
+    from . import digest
+    from .render import render
+
     progress = Progress(sys.stderr.isatty())
     try:
         config = settings.load(Path.cwd())
@@ -163,6 +168,8 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
 @click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False), help="The index file (default: digest.index, else one per archive under $XDG_CACHE_HOME/gitdigest).")
 def index_command(archive, index_path) -> None:
     """Bring the archive's index up to date: parse what is new since the last run."""
+    from . import digest
+
     progress = Progress(sys.stderr.isatty())
     try:
         config = settings.load(Path.cwd())
@@ -243,6 +250,8 @@ def _show(text: str, fmt: str, output: Path | None, color: str | None, pager: bo
     cwd = Path.cwd()
     tty = output is None and sys.stdout.isatty()
     if fmt == "text" and terminal.color_wanted(color, cwd, tty):
+        from .render.color import paint
+
         text = paint(text)
     command = terminal.pager_command(cwd) if tty and pager else None
     if output:
