@@ -165,6 +165,26 @@ def test_json_leaves_bots_out_of_contributors_and_counts_a_robot_reply_as_none(p
     assert "s5@x" in data["unanswered"]
 
 
+def test_json_carries_the_people_and_review_tables(people_archive: Path, orgmap: Path, code_tree: Path) -> None:
+    git("config", "--global", "digest.orgmap", str(orgmap))
+    data = json.loads(run("--archive", str(people_archive), "--format", "json", "--tree", str(code_tree), *PERIOD))
+    people, reviews = data["people"], data["reviews"]
+    assert [(e["employer"], e["patches"], e["people"]) for e in people["employers"]] == [
+        ("(Unknown)", 4, 3), ("Old Corp", 3, 1), ("Corp Inc", 1, 1), ("New Corp", 1, 1),
+    ]
+    assert [(d["domain"], d["count"]) for d in people["unmapped_domains"]] == [("work.example", 2), ("dev.example", 1), ("gmail.example", 1)]
+    assert [(c["email"], c["count"]) for c in people["first_timers"]] == [
+        ("jane@example.org", 4), ("bob@work.example", 2), ("newbie@gmail.example", 1), ("relay@dev.example", 1),
+    ]
+    assert [(b["name"], b["count"]) for b in people["bots"]] == [("B4 Relay", 1), ("kernel test robot", 1), ("syzbot", 1)]
+    assert [(r["email"], r["reviewed"], r["acked"], r["tested"], r["employer"]) for r in reviews["reviewers"]] == [
+        ("acker@intel.com", 0, 1, 0, "Intel"), ("rev@corp.example", 1, 0, 0, "Corp Inc"), ("tester@corp.example", 0, 0, 1, "Corp Inc"),
+    ]
+    assert [(e["employer"], e["count"]) for e in reviews["employers"]] == [("Corp Inc", 2), ("Intel", 1)]
+    assert (reviews["series"], reviews["reviewed"]) == (7, 2) and reviews["coverage"] == round(2 / 7, 4)
+    assert reviews["median_first_reply_seconds"] == 2 * 3600 + 60
+
+
 def test_first_timers_from_an_mbox_and_none_without_history(tmp_path: Path) -> None:
     box = mailbox.mbox(str(tmp_path / "list.mbox"))
     for data in mails():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Count, Digest, Match, Message, Person, Revision, SeriesReport
+from ..model import Count, Digest, Match, Message, People, Person, Reviews, Revision, SeriesReport
 
 SCHEMA = 1
 
@@ -35,6 +35,8 @@ def as_dict(digest: Digest) -> dict[str, Any]:
         "domains": [{"domain": c.key, "count": c.count} for c in digest.stats.domains],
         "reviewers": [_count(c) for c in digest.stats.reviewers],
         "unanswered": list(digest.stats.unanswered),
+        "people": _people(digest.people),
+        "reviews": _reviews(digest.reviews),
         "skipped": [{"blob": s.blob, "commit": s.commit, "reason": s.reason} for s in digest.skipped],
     }
 
@@ -97,3 +99,31 @@ def _merged(found: Match | None) -> dict[str, Any] | None:
         return None
     commits = [{"commit": hit.commit, "how": hit.how.value} for hit in found.commits]
     return {**commits[0], "commits": commits}
+
+
+def _people(people: People) -> dict[str, Any]:
+    """Employers (with a gitdm map), first-time contributors, and the bots kept apart."""
+    return {
+        "employers": [{"employer": e.name, "patches": e.patches, "people": e.people} for e in people.employers],
+        "unmapped_domains": [{"domain": c.key, "count": c.count} for c in people.unmapped],
+        "first_timers": None if people.first_timers is None else [_count(c) for c in people.first_timers],
+        "bots": [{"name": c.key, "count": c.count} for c in people.bots],
+    }
+
+
+def _reviews(reviews: Reviews) -> dict[str, Any]:
+    """Review trailers by reviewer and by employer, coverage, and the time to a first reply."""
+    first = reviews.median_first_reply
+    return {
+        "reviewers": [
+            {**_person(r.person), "reviewed": r.reviewed, "acked": r.acked, "tested": r.tested, "employer": r.employer or None}
+            for r in reviews.reviewers
+        ],
+        "employers": [{"employer": c.key, "count": c.count} for c in reviews.employers],
+        "series": reviews.series,
+        "reviewed": reviews.reviewed,
+        "carried": reviews.carried,
+        "replied": reviews.replied,
+        "coverage": round(reviews.coverage, 4),
+        "median_first_reply_seconds": None if first is None else int(first.total_seconds()),
+    }
