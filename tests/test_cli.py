@@ -90,6 +90,24 @@ def test_config_names_the_archive(small_archive: Path, tmp_path: Path, monkeypat
     assert invoke("HEAD").exit_code == 0
 
 
+def test_config_as_git_reads_it(tmp_path: Path) -> None:
+    """The last value of a key wins; digest.treeRefs adds up; a key with no value is true."""
+    from gitdigest import settings
+
+    git("init", "-q", str(tmp_path / "repo"))
+    git("config", "--global", "digest.listName", "global")
+    git("config", "--global", "digest.treeRefs", "stable-6.1 stable-6.6")
+    for ref in ("linux-6.12.y", "linux-6.18.y"):
+        git("config", "--add", "digest.treeRefs", ref, cwd=tmp_path / "repo")
+    git("config", "digest.listName", "local", cwd=tmp_path / "repo")
+    with (tmp_path / "repo" / ".git" / "config").open("a") as config:
+        config.write('[digest "hook"]\n\tblock\n')
+    got = settings.load(tmp_path / "repo")
+    assert got.list_name == "local"
+    assert got.tree_refs == ("stable-6.1", "stable-6.6", "linux-6.12.y", "linux-6.18.y")
+    assert got.hook_block is True and got.hook_block_unposted is False
+
+
 BAD_INPUTS = {
     "not-an-archive": (["--archive", "{empty}", "HEAD~1..HEAD"], "not a public-inbox archive"),
     "missing-archive": (["--archive", "{tmp}/nowhere", "HEAD"], "no such directory"),

@@ -28,7 +28,8 @@ class Settings:
     tree: Path | None = None
     """`digest.tree`: the code tree merged-detection looks at, when not the current directory."""
     tree_refs: tuple[str, ...] = ()
-    """`digest.treeRefs`: refs besides HEAD whose commits count as merged (space-separated)."""
+    """`digest.treeRefs`: refs besides HEAD whose commits count as merged (space-separated,
+    and the key may be given more than once)."""
     max_message_size: int = MAX_MESSAGE_SIZE
     """`digest.maxMessageSize`: larger messages are skipped, and the skip reported (`10m`, `512k`)."""
     index: Path | None = None
@@ -52,14 +53,15 @@ class Settings:
 
 def load(cwd: Path) -> Settings:
     """Read `digest.*` as git would in `cwd` (repository, global and system config)."""
-    values = _config(cwd)
+    every = _config(cwd)
+    values = {key: found[-1] for key, found in every.items()}  # as git: the last one wins
     archive = values.get("digest.archive")
     return Settings(
         archive=Path(archive).expanduser() if archive else None,
         list_name=values.get("digest.listname", ""),
         format=values.get("digest.format", "text"),
         tree=Path(values["digest.tree"]).expanduser() if values.get("digest.tree") else None,
-        tree_refs=tuple(values.get("digest.treerefs", "").split()),
+        tree_refs=tuple(ref for value in every.get("digest.treerefs", []) for ref in value.split()),
         max_message_size=_size("digest.maxMessageSize", values.get("digest.maxmessagesize")),
         index=Path(values["digest.index"]).expanduser() if values.get("digest.index") else None,
         mailmap=Path(values["digest.mailmap"]).expanduser() if values.get("digest.mailmap") else None,
@@ -102,19 +104,20 @@ def _size(key: str, text: str | None) -> int:
     return int(match.group(1)) * _UNITS[match.group(2).lower()]
 
 
-def _config(cwd: Path) -> dict[str, str]:
+def _config(cwd: Path) -> dict[str, list[str]]:
+    """Every value of each `digest.*` key (and b4's masks), in git's order, keys in lower case."""
     try:
         # b4's masks too: online mode asks where b4 would (b4.midmask, b4.searchmask).
         out = git.Git(str(cwd)).config("--null", "--get-regexp", r"^digest\.|^b4\.(midmask|searchmask)$")
     except git.GitCommandError:
         # Exit status 1 means no such keys; anything else is a broken config git reports itself.
         return {}
-    values: dict[str, str] = {}
+    values: dict[str, list[str]] = {}
     for item in out.split("\0"):
         key, newline, value = item.partition("\n")
         if key:
             # A key with no `=` at all is git's "true" (`[digest] online`).
-            values[key.lower()] = value if newline else "true"
+            values.setdefault(key.lower(), []).append(value if newline else "true")
     return values
 
 
