@@ -162,6 +162,29 @@ def test_mailmap_compares_addresses_in_lower_case_as_git_does() -> None:
     assert resolve(Person("Ann", "ann@x.example")) == Person("Ann", "ann@x.example")
 
 
+def test_tree_commit_authors_are_mapped_as_git_log_maps_them(tmp_path: Path) -> None:
+    """Mixed-case addresses in the mailmap and in the commits: the oracle is git's %aN <%aE>."""
+    from gitdigest import tree
+
+    work = tmp_path / "tree"
+    git("init", "-q", str(work))
+    (work / ".mailmap").write_text(
+        "Jane Roe <jane@example.org> <JRoe@Old.Example>\n"
+        "Bob Dev <bob@work.example> Bobby <BOB@Home.Example>\n"
+    )
+    authors = ["J. Roe <jroe@old.example>", "Jane <JROE@OLD.EXAMPLE>", "Bobby <bob@home.example>", "Other <Other@Mixed.Example>"]
+    for n, author in enumerate(authors):
+        (work / f"f{n}").write_text(f"{n}\n")
+        git("add", ".", cwd=work)
+        git("commit", "-q", "-m", f"change {n}", f"--author={author}", cwd=work)
+    ids = git("rev-list", "--reverse", "HEAD", cwd=work).split()
+    code = tree.CodeTree(work / ".git")
+    ours = [f"{c.author.name} <{c.author.email}>" for c in tree.read_commits(code, ids, tree.MemoryCache())]
+    theirs = [git("log", "-1", "--format=%aN <%aE>", cid, cwd=work).strip() for cid in ids]
+    assert ours == [t[: t.index("<")] + t[t.index("<"):].lower() for t in theirs]
+    assert ours[:3] == ["Jane Roe <jane@example.org>", "Jane Roe <jane@example.org>", "Bob Dev <bob@work.example>"]
+
+
 def test_the_trees_mailmap_is_read_from_the_work_tree_or_from_head_when_bare(tmp_path: Path) -> None:
     work = tmp_path / "tree"
     git("init", "-q", str(work))

@@ -214,12 +214,12 @@ def load(tree: Path | None = None, mailmap: Path | None = None, orgmap: Path | N
 
 def mailmap_resolver(text: str) -> Callable[[Person], Person]:
     """A person as a mailmap's text names them; addresses compared in lower case, as git does."""
-    # libgit2 compares addresses case-sensitively and git does not; ours are lower case already.
+    # libgit2 compares addresses case-sensitively and git does not: fold both sides.
     folded = re.sub(r"<([^<>]*)>", lambda m: "<" + m.group(1).lower() + ">", text)
     mailmap = pygit2.Mailmap.from_buffer(folded)
 
     def resolve(person: Person) -> Person:
-        name, email = mailmap.resolve(person.name, person.email)
+        name, email = mailmap.resolve(person.name, person.email.lower())
         return Person(name, email.lower())
 
     return resolve

@@ -20,7 +20,7 @@ from typing import Protocol
 import git
 import pygit2
 
-from . import archive, patchid, push
+from . import archive, identity, patchid, push
 from .errors import GitDigestError, GitError, NotATreeError, RangeError
 from .model import Person, TreeCommit
 
@@ -125,9 +125,9 @@ def commits(tree: CodeTree, since: datetime.datetime | None, cache: PatchIdCache
 def read_commits(tree: CodeTree, ids: Sequence[str], cache: PatchIdCache) -> tuple[TreeCommit, ...]:
     """The commits `ids`, in that order, with trailers, authors (after `.mailmap`) and patch-ids."""
     repo = pygit2.Repository(str(tree.path))
-    mailmap = pygit2.Mailmap.from_repository(repo)
+    resolve = canonical(tree)
     pids = patch_ids(tree, ids, DEFAULT_CONTEXT, cache)
-    return tuple(_commit(repo[cid], mailmap, pids.get(cid)) for cid in ids)
+    return tuple(_commit(repo[cid], resolve, pids.get(cid)) for cid in ids)
 
 
 def patch_ids(tree: CodeTree, ids: Sequence[str], context: int, cache: PatchIdCache) -> dict[str, str | None]:
@@ -215,14 +215,9 @@ def messages(tree: CodeTree, ids: Iterable[str]) -> dict[str, str]:
 
 
 def canonical(tree: CodeTree) -> Callable[[Person], Person]:
-    """The person as the tree's `.mailmap` names them (emails compared in lower case)."""
-    mailmap = pygit2.Mailmap.from_repository(pygit2.Repository(str(tree.path)))
-
-    def resolve(person: Person) -> Person:
-        name, email = mailmap.resolve(person.name, person.email)
-        return Person(name, email.lower())
-
-    return resolve
+    """The person as the tree's mailmap names them, addresses in any case, as git does
+    (libgit2's own mailmap lookup compares them case-sensitively)."""
+    return identity.mailmap_resolver(identity.tree_mailmap(tree.path))
 
 
 def message_ids(message: str) -> tuple[str, ...]:
@@ -248,16 +243,15 @@ def _msgid(value: str) -> str | None:
     return next((s for s in segments if "@" in s), None)
 
 
-def _commit(commit: pygit2.Commit, mailmap: pygit2.Mailmap, pid: str | None) -> TreeCommit:
+def _commit(commit: pygit2.Commit, resolve: Callable[[Person], Person], pid: str | None) -> TreeCommit:
     text = commit.raw_message.decode("utf-8", "replace")
     name = commit.author.raw_name.decode("utf-8", "replace")
     email = commit.author.raw_email.decode("utf-8", "replace")
-    name, email = mailmap.resolve(name, email)
     when = datetime.datetime.fromtimestamp(commit.commit_time, tz=datetime.timezone.utc)
     return TreeCommit(
         id=str(commit.id),
         subject=" ".join(text.split("\n\n", 1)[0].split()),
-        author=Person(name, email.lower()),
+        author=resolve(Person(name, email)),
         date=when,
         msgids=message_ids(text),
         patch_id=pid,
