@@ -110,6 +110,12 @@ def test_epoch_missing_in_the_middle_is_named_and_the_others_read(tmp_path: Path
         report, stderr = digest_json("--archive", top, spec)
         assert stderr == warning
     assert authors(report) == ["bob@dev.org", "eve@dev.org", "fay@dev.org"]
+    # The report itself says so too: it may be read far from the terminal that ran it.
+    gap = f"{top}: git/1.git is missing or not a git repository; only epochs 0, 2 are read"
+    assert report["gaps"] == [gap]
+    for fmt in ("text", "markdown", "html"):
+        out = invoke("--archive", top, "--format", fmt, "HEAD").stdout
+        assert f"Note: incomplete archive: {gap}" in out.replace("\\", ""), fmt
 
 
 def test_message_removed_by_a_d_commit_is_not_counted(tmp_path: Path) -> None:

@@ -124,8 +124,9 @@ def test_a_stopped_server_gives_one_warning_and_an_offline_digest(tmp_path: Path
     report = json.loads(result.stdout)
     assert one(report, "mm: quiet the pager")["status"] == "new"
     assert report["online"]["offline"].startswith("offline only: ")
-    text = CliRunner().invoke(cli.report, ["--archive", str(top), "--online", "HEAD"]).stdout
-    assert "Note: offline only: " in text
+    for fmt in ("text", "markdown", "html"):
+        out = CliRunner().invoke(cli.report, ["--archive", str(top), "--online", "--format", fmt, "HEAD"]).stdout
+        assert "Note: offline only: " in out, fmt
 
 
 def test_a_server_that_never_answers_times_out(tmp_path: Path) -> None:

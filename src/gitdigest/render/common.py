@@ -95,6 +95,12 @@ def superseded_note(report: SeriesReport) -> str:
     return f"by v{newer.version} {day(newer.date)}{where}"
 
 
+def header_notes(digest: Digest) -> list[str]:
+    """What a reader must know before trusting the report: online mode, and what the archive lacks."""
+    note = online_note(digest)
+    return ([note] if note else []) + [f"Note: incomplete archive: {gap}" for gap in digest.period.gaps]
+
+
 def online_note(digest: Digest) -> str:
     """What online mode did, for the header: the server asked, or why part is offline-only; '' offline."""
     period = digest.period

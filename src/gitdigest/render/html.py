@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import Count, Digest, Message, SeriesReport, Status
-from .common import TOP, clean, day, flags, label, merged_how, revision_history, superseded_note, tag, title
+from .common import TOP, clean, day, flags, header_notes, label, merged_how, revision_history, superseded_note, tag, title
 from .links import LORE, commit_url, lore_list, message_url, revision_url
 from .tables import counts, duration, needs_attention, people_tables, percent, review_tables
 
@@ -88,6 +88,7 @@ def page(digest: Digest) -> dict[str, object]:
         "charts": charts(digest),
         "patch_list": [_patch_row(digest, r) for r in digest.series],
         "with_tree": bool(digest.period.tree),
+        "notes": header_notes(digest),
         "people": [counts("domains", f"Top {TOP} contributor email domains", "Domain", digest.stats.domains, "Patches"),
                    counts("contributors", f"Top {TOP} contributors", "Contributor", digest.stats.contributors, "Patches"),
                    *people_tables(digest)],

@@ -29,6 +29,7 @@ def as_dict(digest: Digest) -> dict[str, Any]:
         },
         "messages": digest.message_count,
         "tree": period.tree or None,
+        "gaps": list(period.gaps),
         "online": {"url": period.lore, "fetched": period.fetched, "offline": period.offline or None} if period.lore else None,
         "series": [_series(r) for r in digest.series],
         "contributors": [_count(c) for c in digest.stats.contributors],

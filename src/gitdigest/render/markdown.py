@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..model import Count, Digest, SeriesReport, Status
 from ..stats import top
 from .common import (
-    TOP, clean, day, flags, label, merged_commits, merged_how, online_note, revision_history, superseded_note, tag,
+    TOP, clean, day, flags, header_notes, label, merged_commits, merged_how, revision_history, superseded_note, tag,
     title,
 )
 from .tables import Cell, Table, people_tables, review_tables
@@ -19,7 +19,7 @@ def render(digest: Digest) -> str:
         f"# {_cell(title(digest))}",
         "",
         *([f"Tree: {_cell(digest.period.tree)}", ""] if digest.period.tree else []),
-        *([_cell(online_note(digest)), ""] if online_note(digest) else []),
+        *(line for note in header_notes(digest) for line in (_cell(note), "")),
         *_table(f"Top {TOP} contributor email domains", "Domain", digest.stats.domains, lambda r: r.key),
         *_table(f"Top {TOP} contributors", "Contributor", digest.stats.contributors, lambda r: str(r.person)),
         *_rich(people_tables(digest)),

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from ..model import Count, Digest, Message, SeriesReport, Status
 from ..stats import top
 from .common import (
-    TOP, clean, day, flags, label, merged_commits, merged_how, online_note, revision_history, span, superseded_note,
+    TOP, clean, day, flags, header_notes, label, merged_commits, merged_how, revision_history, span, superseded_note,
     tag, title,
 )
 
@@ -20,7 +20,7 @@ def render(digest: Digest) -> str:
         "F" + span(digest)[1:],
         clean(title(digest)),
         *([clean(f"Tree: {digest.period.tree}")] if digest.period.tree else []),
-        *([clean(online_note(digest))] if online_note(digest) else []),
+        *(clean(note) for note in header_notes(digest)),
         "",
         *_table(f"Top {TOP} contributor email domains (by patch author)", digest.stats.domains, _domain),
         *_table(f"Top {TOP} contributors (by patch author)", digest.stats.contributors, _person),
