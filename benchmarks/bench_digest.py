@@ -11,7 +11,6 @@ index on its own, against public-inbox-index.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from common import clone_iouring, median_time, raw_read_floor  # noqa: E402
+from common import arguments, clone_iouring, median_time, raw_read_floor  # noqa: E402
 
 from gitdigest import digest, render  # noqa: E402
 
@@ -28,9 +27,7 @@ UTC = datetime.timezone.utc
 
 def main() -> None:
     """Measure and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--archive", type=Path)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = arguments(__doc__)
     args = parser.parse_args()
     top = args.archive or clone_iouring()
     whole = digest.Request(archive=top, range="HEAD")

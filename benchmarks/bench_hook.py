@@ -20,7 +20,6 @@ slows both alike.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import os
 import random
@@ -35,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import synthetic  # noqa: E402
-from common import clone_iouring, median_time, raw_read_floor  # noqa: E402
+from common import arguments, clone_iouring, median_time, raw_read_floor  # noqa: E402
 
 from gitdigest import archive, index, messages  # noqa: E402
 from gitdigest.model import Message  # noqa: E402
@@ -131,10 +130,8 @@ def hook_run(work: Path, line: str) -> subprocess.CompletedProcess[str]:
 
 def main() -> None:
     """Build, warm, time; print the median and its ratio to the floor."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--archive", type=Path)
+    parser = arguments(__doc__)
     parser.add_argument("--commits", type=int, default=50)
-    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
     top = (args.archive or clone_iouring()).resolve()

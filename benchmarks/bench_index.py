@@ -17,7 +17,6 @@ Every step is the median of --runs runs, printed with its ratio to the raw-read 
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import os
@@ -32,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from common import ROOT, clone_iouring, median_time, raw_read_floor  # noqa: E402
+from common import ROOT, arguments, clone_iouring, median_time, raw_read_floor  # noqa: E402
 
 from gitdigest import digest, render  # noqa: E402
 
@@ -97,9 +96,7 @@ def digest_time(request: digest.Request, runs: int) -> float:
 
 def main() -> None:
     """Measure and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--archive", type=Path)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = arguments(__doc__)
     parser.add_argument("--anchor-runs", type=int, default=3, help="runs of public-inbox-index per level")
     parser.add_argument("--no-anchor", action="store_true", help="skip public-inbox-index")
     args = parser.parse_args()

@@ -15,7 +15,6 @@ content-only run ignores.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import dataclasses
 import datetime
@@ -32,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import synthetic  # noqa: E402
-from common import clone_iouring, median_time  # noqa: E402
+from common import arguments, clone_iouring, median_time  # noqa: E402
 
 from gitdigest import archive, classify, match, messages, patchid, series, tree  # noqa: E402
 from gitdigest.model import Message, SeriesReport, Status  # noqa: E402
@@ -223,10 +222,8 @@ def git_pipeline(path: Path) -> None:
 
 def main() -> None:
     """Build the tree, match, score, time; print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--archive", type=Path)
+    parser = arguments(__doc__)
     parser.add_argument("--posts", type=int, default=500)
-    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=4)
     args = parser.parse_args()
     top = args.archive or clone_iouring()

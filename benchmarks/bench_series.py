@@ -9,7 +9,6 @@ of `series.postings` and of `series.topics` over every message of the archive.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import dataclasses
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from common import clone_iouring, median_time  # noqa: E402
+from common import arguments, clone_iouring, median_time  # noqa: E402
 
 from gitdigest import archive, messages, patchid, series, topics  # noqa: E402
 from gitdigest.model import Message  # noqa: E402
@@ -38,9 +37,7 @@ def load(top: Path) -> list[Message]:
 
 def main() -> None:
     """Load once, time the two stages, print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--archive", type=Path)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = arguments(__doc__)
     args = parser.parse_args()
     top = args.archive or clone_iouring()
     start = time.perf_counter()

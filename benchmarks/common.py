@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import subprocess
 import tempfile
@@ -11,6 +12,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT.parent / "shared" / "data" / "io-uring-0.bundle"
+
+
+def arguments(doc: str | None, runs: int = 3) -> argparse.ArgumentParser:
+    """The options every benchmark takes: --archive (default: a fresh io-uring clone) and --runs."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--archive", type=Path, help="a public-inbox archive (default: clone the io-uring bundle)")
+    parser.add_argument("--runs", type=int, default=runs, help="timed runs; the median is reported")
+    return parser
 
 
 def clone_iouring(bundle: Path = BUNDLE) -> Path:
