@@ -31,5 +31,9 @@ class ConfigError(GitDigestError):
     """A `digest.*` setting that cannot be used as it is written."""
 
 
+class IndexBusyError(GitDigestError):
+    """Another process holds the index's writer lock, and the caller would not wait for it."""
+
+
 class DamagedIndexError(GitDigestError):
     """The index file broke while in use; removing it makes the next run rebuild it."""

@@ -155,7 +155,7 @@ def _trace(code: tree.CodeTree, config: settings.Settings, ids: Sequence[str], s
     cache = settings.cache_dir()
     arch = archive.open_archive(config.archive, cache)
     path = corpus.index_path(config.index, cache, arch)
-    with index.open_index(path, arch, config.max_message_size, lambda text: say(f"note: {text}")) as idx:
+    with index.open_index(path, arch, config.max_message_size, lambda text: say(f"note: {text}"), wait=False) as idx:
         busy = idx.lock.busy()
         if busy and not idx.complete:
             say("warning: no pre-push summary: the list's index is being built by another process")

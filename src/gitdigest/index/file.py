@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from ..errors import DamagedIndexError, GitDigestError
+from ..errors import DamagedIndexError, GitDigestError, IndexBusyError
 from .schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
 
 
@@ -27,13 +27,17 @@ def default_path(cache: Path, top: Path) -> Path:
     return cache / "index" / f"{where.name or 'archive'}-{key}.sqlite3"
 
 
-def prepare(path: Path, identity: Mapping[str, str], note: Callable[[str], None]) -> None:
+def prepare(path: Path, identity: Mapping[str, str], note: Callable[[str], None], wait: bool = True) -> None:
     """Make the file at `path` an index for `identity`: keep it when it is one, else create
-    it, or rebuild it with a note (under the writer's lock, so that only one process does)."""
+    it, or rebuild it with a note (under the writer's lock, so that only one process does).
+    With `wait=False`, a file that needs the lock while another process holds it is an
+    IndexBusyError."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if _problem(path, identity) is None:
         return
-    with WriteLock(path).held():
+    with WriteLock(path).held(wait) as mine:
+        if not mine:
+            raise IndexBusyError("the list's index is being built by another process")
         problem = _problem(path, identity, confirm=True)
         if problem:
             note(f"{path}: {problem}; rebuilding it from the archive")

@@ -58,10 +58,11 @@ class Rows:
     """Its messages that could not be used, or that `d` commits removed."""
 
 
-def open_index(path: Path, arch: Archive, limit: int, note: Note = _quiet) -> Index:
-    """Open the index at `path` for `arch`, creating or rebuilding it when it is not usable."""
+def open_index(path: Path, arch: Archive, limit: int, note: Note = _quiet, wait: bool = True) -> Index:
+    """Open the index at `path` for `arch`, creating or rebuilding it when it is not usable;
+    with `wait=False`, an IndexBusyError when that needs another process to finish first."""
     identity = {"archive": str(arch.top.resolve()), "parser": rows.fingerprint(limit), "limit": str(limit)}
-    file.prepare(path, identity, note)
+    file.prepare(path, identity, note, wait)
     return Index(path, file.connect(path))
 
 
