@@ -158,6 +158,32 @@ def test_readers_do_not_wait_for_the_writer(tmp_path: Path) -> None:
         assert cache.get(["a" * 40], 6) == {}
 
 
+def test_a_reader_that_will_not_wait_lets_a_checkpoint_finish(tmp_path: Path) -> None:
+    """The hook opens the index with wait=False. A file that looks truncated while a writer
+    holds the lock may be mid-checkpoint: it is used once it looks whole again, and only
+    a file that stays broken is an IndexBusyError (never rebuilt, never waited for)."""
+    import threading
+
+    from gitdigest.errors import IndexBusyError
+
+    top = build_v2(tmp_path / "list", mails(0, 200))
+    path = tmp_path / "i.sqlite3"
+    idx, arch = opened(top, path)
+    with idx:
+        idx.update(arch)
+        idx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    whole = path.read_bytes()
+    with index.WriteLock(path).held():
+        damage(path, "truncated")
+        threading.Timer(0.3, path.write_bytes, (whole,)).start()  # the checkpoint ends
+        with index.open_index(path, arch, LIMIT, wait=False) as idx:
+            assert idx.count() == 200
+        damage(path, "truncated")
+        with pytest.raises(IndexBusyError):
+            index.open_index(path, arch, LIMIT, wait=False)
+        assert len(path.read_bytes()) < len(whole)  # left as it was: the writer's to mend
+
+
 def damage(path: Path, how: str) -> None:
     if how == "truncated":
         data = path.read_bytes()

@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -33,9 +34,12 @@ def prepare(path: Path, identity: Mapping[str, str], note: Callable[[str], None]
     With `wait=False`, a file that needs the lock while another process holds it is an
     IndexBusyError."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if _problem(path, identity) is None:
+    seen = _problem(path, identity)
+    if seen is None:
         return
     with WriteLock(path).held(wait) as mine:
+        if not mine and seen == "truncated" and _settles(path, identity):
+            return  # it was the writer's checkpoint, now done
         if not mine:
             raise IndexBusyError("the list's index is being built by another process")
         problem = _problem(path, identity, confirm=True)
@@ -68,6 +72,17 @@ def _problem(path: Path, identity: Mapping[str, str], confirm: bool = False) -> 
             return _mismatch(db, identity)
     except sqlite3.DatabaseError as err:
         return f"damaged ({err})"
+
+
+def _settles(path: Path, identity: Mapping[str, str], seconds: float = 2.0) -> bool:
+    """While a writer checkpoints, the file may look truncated for a moment: whether it
+    looks whole again within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        if _problem(path, identity) is None:
+            return True
+    return False
 
 
 def _truncated(header: bytes, size: int) -> bool:
