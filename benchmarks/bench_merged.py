@@ -205,10 +205,7 @@ def run_match(code: tree.CodeTree, reports, content_only: bool) -> dict[str, mat
     commits = tree.commits(code, None, cache)
     if content_only:
         commits = tuple(dataclasses.replace(c, msgids=()) for c in commits)
-    canonical = tree.canonical(code)
-    found = match.match(reports, commits, canonical=canonical)
-    wanted = match.rediffs(reports, commits, found)
-    return match.match(reports, commits, tree.wider_patch_ids(code, wanted, cache), canonical) if wanted else found
+    return tree.matches(code, reports, commits, cache, tree.canonical(code))
 
 
 def git_pipeline(path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import archive, classify, corpus, fetch, identity, lore, match, messages, patchid, reviews, series, settings, stats, tree
 from .errors import EmptyPeriodError
 from .index import Index, Update
-from .model import Digest, Message, MessageText, Period, RawMessage, SeriesReport, Skipped, Topic
+from .model import Digest, Message, MessageText, Period, RawMessage, SeriesReport, Skipped, Topic, TreeCommit
 
 Progress = Callable[[str, int, int], None]
 Note = Callable[[str], None]
@@ -97,8 +97,8 @@ def update_index(request: Request, progress: Progress = _quiet, note: Note = _si
     return path, corpus.with_index(arch, path, request.max_message_size, note, lambda idx: idx.update(arch, progress))
 
 
-def _finish(result: Digest, request: Request, cache: tree.PatchIdCache) -> Digest:
-    return _merged(result, request, cache) if request.tree is not None else result
+def _finish(result: Digest, request: Request, cache: tree.PatchIdCache, commits: Sequence[TreeCommit] | None = None) -> Digest:
+    return _merged(result, request, cache, commits) if request.tree is not None else result
 
 
 def _tree_mode(request: Request) -> Request:
@@ -118,17 +118,16 @@ def _tree_mode(request: Request) -> Request:
     )
 
 
-def _merged(result: Digest, request: Request, cache: tree.PatchIdCache) -> Digest:
-    """Each series' patches matched to tree commits: merged, partially merged, and how."""
+def _merged(result: Digest, request: Request, cache: tree.PatchIdCache, commits: Sequence[TreeCommit] | None) -> Digest:
+    """Each series' patches matched to tree commits (read here unless already read): merged,
+    partially merged, and how."""
     assert request.tree is not None
     code = tree.open_tree(request.tree, request.tree_range, request.tree_refs)
-    earliest = min((r.revision.date for r in result.series), default=None)
-    commits = tree.commits(code, earliest - tree.MARGIN if earliest else None, cache)
-    canonical = tree.canonical(code)
-    found = match.match(result.series, commits, canonical=canonical)
-    wanted = match.rediffs(result.series, commits, found)
-    if wanted:
-        found = match.match(result.series, commits, tree.wider_patch_ids(code, wanted, cache), canonical)
+    resolve = tree.canonical(code)
+    if commits is None:
+        earliest = min((r.revision.date for r in result.series), default=None)
+        commits = tree.commits(code, earliest - tree.MARGIN if earliest else None, cache, resolve)
+    found = tree.matches(code, result.series, commits, cache, resolve)
     period = dataclasses.replace(result.period, tree=code.describe())
     return dataclasses.replace(result, series=match.settle(result.series, found), period=period)
 
@@ -181,12 +180,15 @@ def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest
     """No archive: the series the tree's `A..B` commits came from, found on lore as `b4 dig` finds them."""
     assert request.online is not None and request.range is not None
     request = dataclasses.replace(request, tree=request.tree or request.workdir, tree_range=request.range)
-    code = tree.open_tree(request.tree or Path.cwd(), request.tree_range)
+    assert request.tree is not None  # _lore_only saw a tree
+    code = tree.open_tree(request.tree, request.tree_range)
     store = fetch.store(request.cache or settings.cache_dir(), request.online)
 
     def work(idx: Index) -> Digest:
         assert request.online is not None
-        found, online = fetch.lore_corpus(idx, tree.commits(code, None, idx.tree_patch_ids()), request.online, request.max_message_size)
+        # With a range, the tree's refs and dates do not matter: these are also the commits merged detection reads.
+        commits = tree.commits(code, None, idx.tree_patch_ids())
+        found, online = fetch.lore_corpus(idx, commits, request.online, request.max_message_size)
         if not found.inside:
             offline = f" ({online.offline})" if online.offline else ""
             raise EmptyPeriodError(f"{request.range}: no posting of its commits found on {online.url}{offline}")
@@ -194,7 +196,7 @@ def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest
         period = Period(list_name=name, tree_web=request.tree_web, lore=online.url, fetched=online.fetched, offline=online.offline)
         text_of = lambda msg: corpus.text_of(idx, store, msg)
         result = _digest(period, found.inside, found.topics, found.replies, found.skipped, text_of, people)
-        return _finish(result, request, idx.tree_patch_ids())
+        return _finish(result, request, idx.tree_patch_ids(), commits)
 
     return corpus.with_index(store, corpus.index_path(None, request.cache, store), request.max_message_size, note, work)
 

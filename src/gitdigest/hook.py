@@ -20,9 +20,9 @@ from pathlib import Path
 import git
 import pygit2
 
-from . import archive, corpus, fetch, index, match, provenance, push, settings, summary, terminal, tree
+from . import archive, corpus, fetch, index, provenance, push, settings, summary, terminal, tree
 from .errors import GitDigestError
-from .model import Match, SeriesReport, TreeCommit
+from .model import Person, TreeCommit
 
 LIMIT = 500
 """The newest commits of a push that are looked at; a first push of a whole tree has more."""
@@ -165,13 +165,11 @@ def _trace(code: tree.CodeTree, config: settings.Settings, ids: Sequence[str], s
         elif not idx.complete:
             say(f"note: indexing {arch.top} for the first time; later pushes are quick")
         idx.update(arch, wait=False)
-        commits = tree.read_commits(code, ids, idx.tree_patch_ids())
+        resolve = tree.canonical(code)
+        commits = tree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
         wanted = provenance.lookup(commits)
         found = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))
-        topics = provenance.relevant(found.topics, {m.msgid for m in found.inside})
-        reports = provenance.reports(topics)
-        matches = _matches(code, reports, commits, idx.tree_patch_ids())
-        return provenance.trace(commits, reports, matches, found.replies, tree.messages(code, ids))
+        return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
 
 
 def _trace_on_lore(code: tree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance:
@@ -179,23 +177,22 @@ def _trace_on_lore(code: tree.CodeTree, config: settings.Settings, ids: Sequence
     (Link: threads, then `patchid:` searches), cached in the lore store's own index."""
     note = lambda text: say(f"note: {text}")  # noqa: E731 - the index's note callback
     with fetch.store_index(settings.cache_dir(), config.lore, config.max_message_size, note) as idx:
-        commits = tree.read_commits(code, ids, idx.tree_patch_ids())
+        resolve = tree.canonical(code)
+        commits = tree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
         found, outcome = fetch.lore_corpus(idx, commits, config.lore, config.max_message_size)
         if outcome.offline:
             say(f"warning: offline only: {outcome.offline}")
-        reports = provenance.reports(provenance.relevant(found.topics, {m.msgid for m in found.inside}))
-        matches = _matches(code, reports, commits, idx.tree_patch_ids())
-        return provenance.trace(commits, reports, matches, found.replies, tree.messages(code, ids))
+        return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
 
 
-def _matches(code: tree.CodeTree, reports: Sequence[SeriesReport], commits: Sequence[TreeCommit], cache: tree.PatchIdCache) -> dict[str, Match]:
-    """Posted patches to commits, exactly as merged detection does it (digest._merged)."""
-    canonical = tree.canonical(code)
-    found = match.match(reports, commits, canonical=canonical)
-    wanted = match.rediffs(reports, commits, found)
-    if wanted:
-        found = match.match(reports, commits, tree.wider_patch_ids(code, wanted, cache), canonical)
-    return found
+def _provenance(
+    code: tree.CodeTree, ids: Sequence[str], commits: Sequence[TreeCommit], found: corpus.Corpus,
+    cache: tree.PatchIdCache, resolve: Callable[[Person], Person],
+) -> provenance.Provenance:
+    """The pushed commits against the series found for them, matched as merged detection matches."""
+    reports = provenance.reports(provenance.relevant(found.topics, {m.msgid for m in found.inside}))
+    matches = tree.matches(code, reports, commits, cache, resolve)
+    return provenance.trace(commits, reports, matches, found.replies, tree.messages(code, ids))
 
 
 def _verdict(config: settings.Settings, found: provenance.Provenance, text: str) -> Outcome:

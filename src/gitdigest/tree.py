@@ -20,11 +20,11 @@ from typing import Protocol
 import git
 import pygit2
 
-from . import archive, identity, patchid, push
+from . import archive, identity, match, patchid, push
 from .errors import GitDigestError, GitError, NotATreeError, RangeError
-from .model import Person, TreeCommit
+from .model import Match, Person, SeriesReport, TreeCommit
 
-DEFAULT_CONTEXT = 3
+DEFAULT_CONTEXT = match.DEFAULT_CONTEXT
 MARGIN = datetime.timedelta(days=7)
 """How long before the earliest posting a commit may be dated and still count: clocks
 and `git am --committer-date-is-author-date` put some commits before their mail."""
@@ -113,19 +113,24 @@ def range_dates(tree: CodeTree) -> tuple[datetime.datetime, datetime.datetime]:
     return first.committed_datetime, last.committed_datetime
 
 
-def commits(tree: CodeTree, since: datetime.datetime | None, cache: PatchIdCache) -> tuple[TreeCommit, ...]:
+def commits(
+    tree: CodeTree, since: datetime.datetime | None, cache: PatchIdCache, resolve: Callable[[Person], Person] | None = None,
+) -> tuple[TreeCommit, ...]:
     """The non-merge commits that count, newest first, with trailers, authors and patch-ids.
 
     With a range, the commits in it; otherwise what HEAD and the refs reach, committed
     since `since`. A commit only in the object store, reachable from neither, is left out.
     """
-    return read_commits(tree, _rev_list(tree, since), cache)
+    return read_commits(tree, _rev_list(tree, since), cache, resolve)
 
 
-def read_commits(tree: CodeTree, ids: Sequence[str], cache: PatchIdCache) -> tuple[TreeCommit, ...]:
-    """The commits `ids`, in that order, with trailers, authors (after `.mailmap`) and patch-ids."""
+def read_commits(
+    tree: CodeTree, ids: Sequence[str], cache: PatchIdCache, resolve: Callable[[Person], Person] | None = None,
+) -> tuple[TreeCommit, ...]:
+    """The commits `ids`, in that order, with trailers, authors (after the mailmap: `resolve`,
+    else `canonical(tree)`, read here) and patch-ids."""
     repo = pygit2.Repository(str(tree.path))
-    resolve = canonical(tree)
+    resolve = resolve or canonical(tree)
     pids = patch_ids(tree, ids, DEFAULT_CONTEXT, cache)
     return tuple(_commit(repo[cid], resolve, pids.get(cid)) for cid in ids)
 
@@ -212,6 +217,19 @@ def messages(tree: CodeTree, ids: Iterable[str]) -> dict[str, str]:
     """The full commit message of each commit, decoded as UTF-8 (bad bytes replaced)."""
     repo = pygit2.Repository(str(tree.path))
     return {cid: repo[cid].peel(pygit2.Commit).raw_message.decode("utf-8", "replace") for cid in ids}
+
+
+def matches(
+    tree: CodeTree, reports: Sequence[SeriesReport], commits: Sequence[TreeCommit], cache: PatchIdCache,
+    resolve: Callable[[Person], Person],
+) -> dict[str, Match]:
+    """Posted patches to the tree's commits, as merged detection and the pre-push hook both
+    decide it: match, then re-diff the commits at the emails' own context where only that can tell."""
+    found = match.match(reports, commits, canonical=resolve)
+    wanted = match.rediffs(reports, commits, found)
+    if wanted:
+        found = match.match(reports, commits, wider_patch_ids(tree, wanted, cache), resolve)
+    return found
 
 
 def canonical(tree: CodeTree) -> Callable[[Person], Person]:
