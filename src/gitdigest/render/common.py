@@ -57,10 +57,14 @@ def label(report: SeriesReport) -> str:
     return report.status.value
 
 
+def merged_ids(report: SeriesReport) -> list[str]:
+    """The full ids of the tree commits that carry the revision's patches, each once, in patch order."""
+    return list(dict.fromkeys(hit.commit for m in report.merged for hit in m.commits))
+
+
 def merged_commits(report: SeriesReport) -> list[str]:
     """The tree commits that carry the revision's patches, cut to 12, each once, in patch order."""
-    seen = dict.fromkeys(hit.commit[:12] for m in report.merged for hit in m.commits)
-    return list(seen)
+    return list(dict.fromkeys(commit[:12] for commit in merged_ids(report)))
 
 
 def merged_how(report: SeriesReport) -> str:
@@ -74,9 +78,14 @@ def tag(rev: Revision) -> str:
     return rev.messages[0].subject.tag if rev.messages else "[PATCH]"
 
 
+def earlier_revisions(report: SeriesReport) -> str:
+    """`v3 2025-03-05, v2 2025-02-20`: the earlier revisions, or '' when there are none."""
+    return ", ".join(f"v{r.version} {day(r.date)}" for r in report.history)
+
+
 def revision_history(report: SeriesReport) -> str:
     """`v4 (v3 2025-03-05, v2 2025-02-20)`: this revision and the earlier ones."""
-    earlier = ", ".join(f"v{r.version} {day(r.date)}" for r in report.history)
+    earlier = earlier_revisions(report)
     return f"v{report.revision.version}" + (f" ({earlier})" if earlier else "")
 
 
@@ -93,6 +102,16 @@ def superseded_note(report: SeriesReport) -> str:
         return ""
     where = " on lore" if all(m.from_lore for m in newer.messages) else ""
     return f"by v{newer.version} {day(newer.date)}{where}"
+
+
+def row_note(report: SeriesReport) -> str:
+    """`RFC by v4 2025-03-06`: the flags and the superseded note of a patch-list row, or ''."""
+    return " ".join(x for x in (flags(report.revision), superseded_note(report)) if x)
+
+
+def more_note(hidden: int, hidden_at: int = 0, dots: str = "…") -> str:
+    """`… and 4 more with 2 each`: the rows a table leaves out (`dots` is `...` in plain text)."""
+    return f"{dots} and {hidden} more" + (f" with {hidden_at} each" if hidden_at else "")
 
 
 def header_notes(digest: Digest) -> list[str]:

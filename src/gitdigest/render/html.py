@@ -12,13 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import Count, Digest, Message, SeriesReport, Status
-from .common import TOP, clean, day, flags, header_notes, label, merged_how, revision_history, superseded_note, tag, title
+from .common import TOP, clean, day, header_notes, label, merged_how, merged_ids, revision_history, row_note, tag, title
 from .links import LORE, commit_url, lore_list, message_url, revision_url
 from .tables import counts, duration, needs_attention, people_tables, percent, review_tables
 
 BAR_WIDTH = 360.0
 """The length of the longest bar in a bar chart, in SVG units."""
 ROW = 22.0
+BARS = 10
+"""The rows a bar chart shows."""
 STATUS_ORDER = (Status.NEW, Status.REVISED, Status.SUPERSEDED, Status.PARTIALLY_MERGED, Status.MERGED)
 
 
@@ -40,8 +42,6 @@ class Segment:
     label: str
     value: int
     share: str
-    x: float
-    width: float
     dash: float
     """The segment's length on the donut's circumference (100 units)."""
     offset: float
@@ -112,9 +112,9 @@ def charts(digest: Digest) -> list[Chart]:
     ]
 
 
-def bars(key: str, heading: str, rows: Sequence[Count], limit: int = 10) -> Chart:
-    """A horizontal bar chart of the first `limit` rows, the longest bar BAR_WIDTH long."""
-    shown = rows[:limit]
+def bars(key: str, heading: str, rows: Sequence[Count]) -> Chart:
+    """A horizontal bar chart of the first BARS rows, the longest bar BAR_WIDTH long."""
+    shown = rows[:BARS]
     most = max((r.count for r in shown), default=0) or 1
     placed = tuple(
         Bar(r.person.name if r.person and r.person.name else r.key, r.count, i * ROW, max(r.count / most * BAR_WIDTH, 2.0))
@@ -144,8 +144,7 @@ def _segments(parts: Sequence[tuple[str, str, int]]) -> tuple[Segment, ...]:
     total = sum(n for _k, _l, n in parts) or 1
     out, done = [], 0
     for key, text, n in parts:
-        out.append(Segment(key, text, n, percent(n / total), done / total * BAR_WIDTH, n / total * BAR_WIDTH,
-                           n / total * 100, -done / total * 100))
+        out.append(Segment(key, text, n, percent(n / total), n / total * 100, -done / total * 100))
         done += n
     return tuple(out)
 
@@ -176,15 +175,10 @@ def _patch_row(digest: Digest, report: SeriesReport) -> dict[str, object]:
         "author": rev.author.name,
         "subject": rev.subject,
         "link": revision_url(digest.period, rev),
-        "note": " ".join(x for x in (flags(rev), superseded_note(report)) if x),
-        "merged": [(c, commit_url(digest, c)) for c in _commits(report)],
+        "note": row_note(report),
+        "merged": [(c, commit_url(digest, c)) for c in merged_ids(report)],
         "how": merged_how(report),
     }
-
-
-def _commits(report: SeriesReport) -> list[str]:
-    """The full ids of the tree commits that carry the revision's patches, each once."""
-    return list(dict.fromkeys(hit.commit for m in report.merged for hit in m.commits))
 
 
 def _series(digest: Digest, report: SeriesReport) -> dict[str, object]:

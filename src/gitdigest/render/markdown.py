@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from ..model import Count, Digest, SeriesReport, Status
 from ..stats import top
 from .common import (
-    TOP, clean, day, flags, header_notes, label, merged_commits, merged_how, revision_history, superseded_note, tag,
-    title,
+    TOP, clean, day, header_notes, label, merged_commits, merged_how, more_note, revision_history, row_note, tag, title,
 )
 from .tables import Cell, Table, people_tables, review_tables
 
@@ -49,8 +48,7 @@ def _table(heading: str, column: str, rows: Sequence[Count], name) -> list[str]:
     out = [f"## {heading}", "", f"| Count | {column} |", "| ---: | :--- |"]
     out += [f"| {r.count} | {_cell(name(r))} |" for r in table.rows]
     if table.hidden:
-        at = f" with {table.hidden_at} each" if table.hidden_at else ""
-        out.append(f"| | … and {table.hidden} more{at} |")
+        out.append(f"| | {more_note(table.hidden, table.hidden_at)} |")
     return out + [""]
 
 
@@ -60,7 +58,7 @@ def _patch_list(reports: Sequence[SeriesReport], with_tree: bool = False) -> lis
         out = [out[0] + " Merged |", out[1] + " :--- |"]
     for r in reports:
         rev = r.revision
-        note = " ".join(x for x in (flags(rev), superseded_note(r)) if x)
+        note = row_note(r)
         out.append(
             f"| {label(r)} | {day(rev.date)} | {_cell(revision_history(r))} | {len(rev.patches)}/{rev.total}"
             f" | {_cell(rev.author.name)} | {_cell(rev.subject)}{' (' + _cell(note) + ')' if note else ''} |"

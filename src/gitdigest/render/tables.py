@@ -10,10 +10,10 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..identity import UNKNOWN
+from ..identity import RELAY, UNKNOWN
 from ..model import Count, Digest, Reviewer, SeriesReport
 from ..stats import top
-from .common import TOP, day, tag
+from .common import TOP, day, more_note, tag
 from .links import revision_url
 
 
@@ -47,7 +47,7 @@ def people_tables(digest: Digest) -> list[Table]:
         # The top rows, and the (Unknown) bucket always: it says how much the map misses.
         shown = [e for i, e in enumerate(people.employers) if i < TOP or e.name == UNKNOWN]
         rows = tuple((Cell(str(e.patches)), Cell(percent(e.patches / total)), Cell(str(e.people)), Cell(e.name)) for e in shown)
-        more = (f"… and {len(people.employers) - len(shown)} more",) if len(shown) < len(people.employers) else ()
+        more = (more_note(len(people.employers) - len(shown)),) if len(shown) < len(people.employers) else ()
         out.append(Table("employers", "Contributors by employer (patch emails)", ("Patches", "Share", "People", "Employer"),
                          (True, True, True, False), rows, more))
         if people.unmapped:
@@ -55,8 +55,8 @@ def people_tables(digest: Digest) -> list[Table]:
     out.append(_first_timers(digest))
     if people.bots:
         out.append(counts("bots", "Bots and relays, kept apart (messages)", "Sender", people.bots, "Messages",
-                           notes=("B4 Relay's messages count for the people it sent them for.",)
-                           if any(b.key == "B4 Relay" for b in people.bots) else ()))
+                           notes=(f"{RELAY}'s messages count for the people it sent them for.",)
+                           if any(b.key == RELAY for b in people.bots) else ()))
     return out
 
 
@@ -93,7 +93,7 @@ def counts(key: str, title: str, column: str, rows: Sequence[Count], unit: str, 
     """A Count table with the usual top-N cut, ties at the cut-off kept or counted."""
     table = top(rows, TOP)
     shown = tuple((Cell(str(r.count)), Cell(str(r.person) if r.person else r.key)) for r in table.rows)
-    more = (f"… and {table.hidden} more" + (f" with {table.hidden_at} each" if table.hidden_at else ""),) if table.hidden else ()
+    more = (more_note(table.hidden, table.hidden_at),) if table.hidden else ()
     return Table(key, title, (unit, column), (True, False), shown, more + notes)
 
 
@@ -114,7 +114,7 @@ def _reviewers(reviewers: Sequence[Reviewer], employers: bool) -> Table:
         + ((Cell(r.employer or UNKNOWN),) if employers else ())
         for r in reviewers[: len(cut.rows)]
     )
-    notes = (f"… and {cut.hidden} more" + (f" with {cut.hidden_at} each" if cut.hidden_at else ""),) if cut.hidden else ()
+    notes = (more_note(cut.hidden, cut.hidden_at),) if cut.hidden else ()
     columns = ("Trailers", "Reviewed-by", "Acked-by", "Tested-by", "Reviewer") + (("Employer",) if employers else ())
     title = f"Top {TOP} reviewers (trailers given in replies)"
     return Table("reviewers", title, columns, (True, True, True, True, False, False)[: len(columns)], rows,

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from ..model import Count, Digest, Message, SeriesReport, Status
 from ..stats import top
 from .common import (
-    TOP, clean, day, flags, header_notes, label, merged_commits, merged_how, revision_history, span, superseded_note,
-    tag, title,
+    TOP, clean, day, earlier_revisions, header_notes, label, merged_commits, merged_how, more_note, revision_history,
+    row_note, span, tag, title,
 )
 
 RULE = "-" * 70
@@ -52,8 +52,7 @@ def _table(heading: str, rows: Sequence[Count], line) -> list[str]:
     if not rows:
         out.append("      (none)")
     if table.hidden:
-        at = f" with {table.hidden_at} each" if table.hidden_at else ""
-        out.append(f"        ... and {table.hidden} more{at}")
+        out.append(f"        {more_note(table.hidden, table.hidden_at, '...')}")
     return out + [""]
 
 
@@ -77,8 +76,8 @@ def _merged_line(report: SeriesReport, width: int) -> str:
 def _row(report: SeriesReport, width: int) -> str:
     """`status  date  vN  k/N  author: subject  (earlier revisions) [flags, newer]`."""
     rev = report.revision
-    earlier = ", ".join(f"v{r.version} {day(r.date)}" for r in report.history)
-    extra = " ".join(x for x in (flags(rev), superseded_note(report)) if x)
+    earlier = earlier_revisions(report)
+    extra = row_note(report)
     return clean(
         f"{label(report):<{width}}  {day(rev.date)}  v{rev.version:<3} {len(rev.patches):>3}/{rev.total:<3}"
         f" {rev.author.name}: {rev.subject}"
