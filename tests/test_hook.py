@@ -428,3 +428,23 @@ def test_colour_follows_git_config(queue: Path) -> None:
     git("config", "color.digest", "always", cwd=queue)
     err = git("push", "origin", "hyperv", cwd=queue).stderr
     assert "\x1b[31msuperseded by v4\x1b[m" in err and "\x1b[1m[v3] hw/hyperv" in err
+
+
+def test_summary_strips_escape_sequences_from_mail_text() -> None:
+    import datetime
+    import re
+
+    when = datetime.datetime(2025, 3, 7, tzinfo=datetime.timezone.utc)
+    hostile = "x: fix\x1b]0;owned\x07 it\x9b31m now\x1b[2J\nsecond\tline"
+    rev = Revision("c@x", 2, hostile, Person("Eve\x1b[31m \x9b1;2H", "eve@x.org"), when, None, (), 2)
+    series = PushedSeries("c@x", rev, (), None, on_list=frozenset({Review("Reviewed-by", Person("R\x9b0m", "r@x.org"))}),
+                          carried=frozenset())
+    commit = TreeCommit("f" * 40, "never\x1bc posted\x9b5n", Person("A", "a@x.org"), when)
+    found = Provenance((series,), (commit,))
+    target = summary.Target("origin", ("x",), 2)
+    plain = summary.render(target, found)
+    assert "\x1b" not in plain and "\x9b" not in plain
+    assert "x: fix it now second line" in plain and "never posted" in plain
+    coloured = summary.render(target, found, color=True)
+    assert "\x9b" not in coloured
+    assert "\x1b" not in re.sub(r"\x1b\[(?:1|3[123])?m", "", coloured)

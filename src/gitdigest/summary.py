@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .model import Revision, TreeCommit
 from .provenance import KINDS, Origin, Provenance, PushedSeries, Review
+from .render.common import clean
 
 SHOWN = 8
 """Commits listed per block; the rest are counted."""
@@ -22,7 +23,10 @@ _BOLD = "\x1b[1m"
 _RED = "\x1b[31m"
 _YELLOW = "\x1b[33m"
 _GREEN = "\x1b[32m"
-_CONTROL = dict.fromkeys(list(range(0x20)) + [0x7F], " ")
+# Line breaks and tabs in mail text each become one space, as ever; `clean` keeps only
+# tab and newline of the C0 controls, so the other breaks are made newlines before it.
+_BREAKS = str.maketrans("\r\v\f", "\n\n\n")
+_SPACES = str.maketrans("\t\n", "  ")
 
 Paint = Callable[[str, str], str]
 """Wraps text in a colour, or leaves it as it is."""
@@ -126,8 +130,12 @@ def _day(when: datetime.datetime) -> str:
 
 
 def _clean(text: str) -> str:
-    """Mail text as one line with no control characters: nothing it holds reaches the terminal."""
-    return text.translate(_CONTROL)
+    """Mail text as one line with no control characters: nothing it holds reaches the terminal.
+
+    `render.common.clean` strips whole escape sequences and C0 and C1 controls; the line
+    breaks and tabs it keeps become spaces.
+    """
+    return clean(text.translate(_BREAKS)).translate(_SPACES)
 
 
 def _fit(line: str, width: int | None) -> str:
