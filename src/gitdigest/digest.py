@@ -276,15 +276,16 @@ def _digest(
         period, since=period.since or dates[0], until=period.until or dates[-1]
     )
     authors = frozenset(m.author.email for m in reviews.contributions(inside))
+    received = reviews.reviews(reports, inside, replies, people)
     return Digest(
         period=period,
         series=reports,
-        stats=stats.compute(inside, shown, replies, people),
+        stats=stats.compute(inside, shown, replies, people, received.reviewers),
         texts=_texts(reports, text_of),
         skipped=skipped,
         message_count=len({m.msgid for m in inside}),
         people=reviews.people(inside, people, earlier(authors, period.since) if earlier and period.since else None),
-        reviews=reviews.reviews(reports, inside, replies, people),
+        reviews=received,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -160,6 +161,22 @@ class Message:
     def review_trailers(self) -> tuple[Trailer, ...]:
         """Reviewed-by, Acked-by and Tested-by given by this message."""
         return tuple(t for t in self.trailers if t.lname in REVIEW_TRAILERS)
+
+    @property
+    def answers(self) -> frozenset[str]:
+        """The message-ids this message replies to (References, In-Reply-To); none for a patch email."""
+        # A later revision in the thread is no reply. `Re:` messages are never patch emails.
+        if self.is_contribution:
+            return frozenset()
+        return frozenset((*self.references, self.in_reply_to) if self.in_reply_to else self.references)
+
+
+def unique(messages: Iterable[Message]) -> tuple[Message, ...]:
+    """One message per Message-ID, the first seen: archives carry duplicates, which must not count twice."""
+    seen: dict[str, Message] = {}
+    for msg in messages:
+        seen.setdefault(msg.msgid, msg)
+    return tuple(seen.values())
 
 
 @dataclass(frozen=True)

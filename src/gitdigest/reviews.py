@@ -13,17 +13,9 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
 from .identity import RELAY, UNKNOWN, Identity, bot_name, is_relay
-from .model import Count, Employer, Message, People, Person, Reviewer, Reviews, Revision, SeriesReport
+from .model import Count, Employer, Message, People, Person, Reviewer, Reviews, Revision, SeriesReport, unique
 
 _KINDS = {"reviewed-by": "reviewed", "acked-by": "acked", "tested-by": "tested"}
-
-
-def unique(messages: Iterable[Message]) -> tuple[Message, ...]:
-    """One message per Message-ID, the first seen: archives carry duplicates."""
-    seen: dict[str, Message] = {}
-    for msg in messages:
-        seen.setdefault(msg.msgid, msg)
-    return tuple(seen.values())
 
 
 def contributions(period: Sequence[Message]) -> tuple[Message, ...]:
@@ -66,7 +58,7 @@ def unmapped(patches: Sequence[Message], identity: Identity) -> tuple[Count, ...
         person = identity.person(msg.author)
         if identity.employer(person, msg.date) == UNKNOWN:
             found[person.domain or "(none)"] += 1
-    return _ranked(found)
+    return counted(found)
 
 
 def first_timers(patches: Sequence[Message], identity: Identity, earlier: Collection[str]) -> tuple[Count, ...]:
@@ -80,8 +72,7 @@ def first_timers(patches: Sequence[Message], identity: Identity, earlier: Collec
         sent[person.email] += 1
         names.setdefault(person.email, person)
     new = [e for e in sent if addresses[e].isdisjoint(earlier) and e not in earlier]
-    rows = (Count(key=e, count=sent[e], person=names[e]) for e in new)
-    return tuple(sorted(rows, key=lambda c: (-c.count, c.person.name.casefold() if c.person else "", c.key)))
+    return ranked(Count(key=e, count=sent[e], person=names[e]) for e in new)
 
 
 def bots(messages: Sequence[Message]) -> tuple[Count, ...]:
@@ -93,7 +84,7 @@ def bots(messages: Sequence[Message]) -> tuple[Count, ...]:
             found[name] += 1
         elif is_relay(msg.sender):
             found[RELAY] += 1
-    return _ranked(found)
+    return counted(found)
 
 
 def reviews(
@@ -111,7 +102,7 @@ def reviews(
     given = _given(period, identity)
     return Reviews(
         reviewers=_reviewers(given),
-        employers=_ranked(Counter(employer for _person, _kind, employer in given)) if identity.orgmap else (),
+        employers=counted(Counter(employer for _person, _kind, employer in given)) if identity.orgmap else (),
         series=len(topics),
         reviewed=len(reviewed),
         carried=len(carried),
@@ -124,10 +115,8 @@ def _answers(messages: Iterable[Message]) -> dict[str, list[Message]]:
     """Replies by the message-ids they answer; a later revision is not an answer."""
     out: defaultdict[str, list[Message]] = defaultdict(list)
     for msg in messages:
-        if msg.subject.is_reply or not msg.is_contribution:
-            targets = set(msg.references) | ({msg.in_reply_to} if msg.in_reply_to else set())
-            for target in targets:
-                out[target].append(msg)
+        for target in msg.answers:
+            out[target].append(msg)
     return out
 
 
@@ -180,13 +169,24 @@ def _reviewers(given: Sequence[tuple[Person, str, str]]) -> tuple[Reviewer, ...]
         employer.setdefault(key, works_for)
     rows = []
     for key, count in kinds.items():
-        name = min(names[key].items(), key=lambda item: (-item[1], item[0]))[0]
-        rows.append(Reviewer(Person(name, key), count["reviewed"], count["acked"], count["tested"], employer[key]))
+        rows.append(Reviewer(Person(most_used(names[key]), key), count["reviewed"], count["acked"], count["tested"], employer[key]))
+    # The order `ranked` gives a Count of the same person and total.
     return tuple(sorted(rows, key=lambda r: (-r.total, r.person.name.casefold(), r.person.email)))
 
 
-def _ranked(counter: Counter[str]) -> tuple[Count, ...]:
-    return tuple(sorted((Count(key=k, count=c) for k, c in counter.items()), key=lambda c: (-c.count, c.key.casefold(), c.key)))
+def most_used(names: Counter[str]) -> str:
+    """The name used most; among those used as often, the first in sort order."""
+    return min(names.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def ranked(rows: Iterable[Count]) -> tuple[Count, ...]:
+    """Table rows, most first; ties by name (the key's, without a person), case-insensitively, then by key."""
+    return tuple(sorted(rows, key=lambda c: (-c.count, (c.person.name if c.person else c.key).casefold(), c.key)))
+
+
+def counted(counter: Counter[str]) -> tuple[Count, ...]:
+    """A counter's entries as table rows, ranked."""
+    return ranked(Count(key=k, count=c) for k, c in counter.items())
 
 
 def authors_before(messages: Iterable[Message], emails: Collection[str], before: datetime.datetime) -> frozenset[str] | None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from . import postings as split_postings
 from . import topics as linking
-from .model import Message, Revision, Topic
+from .model import Message, Revision, Topic, unique
 
 DUPLICATE_WINDOW = datetime.timedelta(hours=1)
 """A posting sent again this soon, unchanged, is a duplicate, not a resend."""
@@ -24,26 +24,15 @@ DUPLICATE_WINDOW = datetime.timedelta(hours=1)
 def postings(messages: Sequence[Message]) -> tuple[Revision, ...]:
     """Split messages into postings (one revision of one series), oldest first. Replies are ignored;
     [GIT PULL] requests become Revisions with is_pull=True (kept apart, never linked into patch topics)."""
-    candidates = [m for m in _unique(messages) if split_postings.is_series_message(m)]
+    candidates = [m for m in unique(messages) if split_postings.is_series_message(m)]
     revisions = [revision(group) for group in split_postings.split(candidates)]
-    return tuple(sorted(_without_duplicates(revisions), key=lambda r: (r.date, r.key)))
+    return tuple(_without_duplicates(revisions))
 
 
 def topics(revisions: Sequence[Revision]) -> tuple[Topic, ...]:
     """Link revisions into topics (change-id, Supersedes, vN in reply to vN-1, shared patch-id,
     same normalised subject + author, ...); revisions oldest first inside each topic."""
     return linking.group(revisions)
-
-
-def _unique(messages: Sequence[Message]) -> list[Message]:
-    """The first message of each message-id: the archive holds a few delivered twice."""
-    seen: set[str] = set()
-    out = []
-    for message in messages:
-        if message.msgid not in seen:
-            seen.add(message.msgid)
-            out.append(message)
-    return out
 
 
 def revision(group: Sequence[Message]) -> Revision:
@@ -81,31 +70,37 @@ def _total(cover: Message | None, patches: Sequence[Message]) -> int:
     return cover.subject.total if cover else 1
 
 
+_Content = frozenset[tuple[int, str, str | None]]
+
+
 def _without_duplicates(revisions: Sequence[Revision]) -> list[Revision]:
     """Drop a posting sent again within the hour that adds nothing (three sends in four
-    minutes), or the earlier one when the later completes it (a send that broke off)."""
+    minutes), or the earlier one when the later completes it (a send that broke off); oldest first."""
+    # `kept` stays oldest first, as `postings` wants: no two revisions share a key (each message
+    # is in one posting), so an entry is only ever added at the end, and deleting one keeps the order.
     kept: dict[str, Revision] = {}
-    recent: dict[tuple[str, int, int], list[Revision]] = {}
+    recent: dict[tuple[str, int, int], list[tuple[Revision, _Content]]] = {}
     for rev in sorted(revisions, key=lambda r: (r.date, r.key)):
         bucket = recent.setdefault((_sender(rev), rev.version, rev.total), [])
-        copied = _copied(bucket, rev)
-        if copied is not None and _content(rev) <= _content(copied):
+        mine = _content(rev)
+        copied = _copied(bucket, rev, mine)
+        if copied is not None and mine <= copied[1]:
             continue
         if copied is not None:
-            del kept[copied.key]
+            del kept[copied[0].key]
             bucket.remove(copied)
         kept[rev.key] = rev
-        bucket.append(rev)
+        bucket.append((rev, mine))
     return list(kept.values())
 
 
-def _copied(bucket: Sequence[Revision], rev: Revision) -> Revision | None:
-    """The posting of the last hour that `rev` repeats, or that `rev` completes."""
-    for earlier in reversed(bucket):
+def _copied(bucket: Sequence[tuple[Revision, _Content]], rev: Revision, mine: _Content) -> tuple[Revision, _Content] | None:
+    """The posting of the last hour (with its content) that `rev` repeats, or that `rev` completes."""
+    for earlier, theirs in reversed(bucket):
         if rev.date - earlier.date > DUPLICATE_WINDOW:
             return None
-        if _content(rev) <= _content(earlier) or _content(earlier) < _content(rev):
-            return earlier
+        if mine <= theirs or theirs <= mine:
+            return earlier, theirs
     return None
 
 
@@ -113,7 +108,7 @@ def _sender(rev: Revision) -> str:
     return rev.messages[0].sender.email
 
 
-def _content(rev: Revision) -> frozenset[tuple[int, str, str | None]]:
+def _content(rev: Revision) -> _Content:
     """What a posting says: each message's number, title and patch-id."""
     return frozenset(
         (split_postings.counter_of(m), m.subject.title, m.patch_id) for m in rev.messages

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .identity import NO_IDENTITY, Identity, bot_name
-from .model import Count, Message, Person, Revision, Stats
+from .model import Count, Message, Person, Reviewer, Revision, Stats, unique
+from .reviews import contributions, counted, most_used, ranked
 
 
 @dataclass(frozen=True)
@@ -26,34 +27,20 @@ def compute(
     revisions: Sequence[Revision],
     replies: Sequence[Message] = (),
     identity: Identity = NO_IDENTITY,
+    reviewers: Sequence[Reviewer] = (),
 ) -> Stats:
     """Statistics of the period: patch emails by author and domain, review trailers by person.
 
     People are counted as `identity` names them (mailmap, aliases); bots are left out.
+    `reviewers` are the period's, as `reviews.reviews` counts them: here only their totals show.
     """
-    unique = _unique(period)
-    authors = [identity.person(m.author) for m in unique if m.is_contribution and bot_name(m.author) is None]
-    reviewers = (identity.person(p) for p in _reviewers(m for m in unique if not m.is_contribution))
+    authors = [identity.person(m.author) for m in contributions(period)]
     return Stats(
         contributors=_people(authors),
-        domains=_sorted(Counter(p.domain or "(none)" for p in authors)),
-        reviewers=_people(p for p in reviewers if bot_name(p) is None),
-        unanswered=_unanswered(revisions, list(unique) + list(replies)),
+        domains=counted(Counter(p.domain or "(none)" for p in authors)),
+        reviewers=ranked(Count(key=r.person.email or r.person.name, count=r.total, person=r.person) for r in reviewers),
+        unanswered=_unanswered(revisions, [*unique(period), *replies]),
     )
-
-
-def _unique(messages: Iterable[Message]) -> tuple[Message, ...]:
-    """One message per Message-ID: archives carry duplicates, which must not count twice."""
-    seen: dict[str, Message] = {}
-    for msg in messages:
-        seen.setdefault(msg.msgid, msg)
-    return tuple(seen.values())
-
-
-def _reviewers(replies: Iterable[Message]) -> Iterable[Person]:
-    for msg in replies:
-        for trailer in msg.review_trailers:
-            yield trailer.person or msg.sender
 
 
 def _people(persons: Iterable[Person]) -> tuple[Count, ...]:
@@ -64,21 +51,7 @@ def _people(persons: Iterable[Person]) -> tuple[Count, ...]:
         key = person.email or person.name
         by_email[key] += 1
         names.setdefault(key, Counter())[person.name] += 1
-    rows = []
-    for key, count in by_email.items():
-        name = min(names[key].items(), key=lambda item: (-item[1], item[0]))[0]
-        rows.append(Count(key=key, count=count, person=Person(name, key)))
-    return tuple(sorted(rows, key=_order))
-
-
-def _sorted(counter: Counter[str]) -> tuple[Count, ...]:
-    return tuple(sorted((Count(key=k, count=c) for k, c in counter.items()), key=_order))
-
-
-def _order(row: Count) -> tuple[int, str, str]:
-    """Most first; ties by name, case-insensitively, then by key: deterministic."""
-    name = row.person.name if row.person else row.key
-    return (-row.count, name.casefold(), row.key)
+    return ranked(Count(key=key, count=count, person=Person(most_used(names[key]), key)) for key, count in by_email.items())
 
 
 def _unanswered(revisions: Sequence[Revision], messages: Sequence[Message]) -> tuple[str, ...]:
@@ -87,10 +60,7 @@ def _unanswered(revisions: Sequence[Revision], messages: Sequence[Message]) -> t
     for msg in messages:
         if bot_name(msg.sender) or bot_name(msg.author):
             continue
-        if msg.subject.is_reply or not msg.is_contribution:
-            answered.update(msg.references)
-            if msg.in_reply_to:
-                answered.add(msg.in_reply_to)
+        answered.update(msg.answers)
     keys = (rev.key for rev in revisions if answered.isdisjoint(m.msgid for m in rev.messages))
     return tuple(dict.fromkeys(keys))
 
