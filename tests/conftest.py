@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from click.testing import CliRunner, Result
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -64,10 +67,12 @@ def sealed_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     return home
 
 
-def git(*args: str, cwd: Path | str | None = None) -> str:
-    """Run git and return its stdout (for test set-up only)."""
+def git(*args: str, cwd: Path | str | None = None, env: dict[str, str] | None = None) -> str:
+    """Run git and return its stdout (for test set-up only); `env` adds variables to the
+    sealed environment."""
+    extra = {} if env is None else {"env": {**os.environ, **env}}
     return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, **extra
     ).stdout
 
 
@@ -136,15 +141,6 @@ def queue(tmp_path: Path, kvm_messages: list[bytes], kvm_archive: Path) -> Path:
     return work
 
 
-@pytest.fixture
-def copy_tree():
-    """Copy a directory, for tests that must not touch a shared fixture."""
-    def _copy(src: Path, dst: Path) -> Path:
-        shutil.copytree(src, dst, symlinks=True)
-        return dst
-    return _copy
-
-
 @pytest.fixture(scope="session")
 def iouring_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One index file for the io-uring archive, shared by the session's io-uring digests.
@@ -192,12 +188,12 @@ def finished(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
     return proc.returncode, out, err
 
 
-def loaded(top: Path) -> tuple[Message, ...]:
-    """The archive's messages parsed the index-free way: the reference."""
+def loaded(top: Path, spec: str = "HEAD") -> tuple[Message, ...]:
+    """The messages of `spec` in the archive, parsed the index-free way: the reference."""
     from gitdigest import archive, digest
 
     arch = archive.open_archive(top)
-    return digest.load(archive.read(archive.select_range(arch, "HEAD"))).messages
+    return digest.load(archive.read(archive.select_range(arch, spec))).messages
 
 
 def stored(path: Path) -> tuple[Message, ...]:
@@ -206,3 +202,31 @@ def stored(path: Path) -> tuple[Message, ...]:
 
     with index.Index(path, sqlite3.connect(path, isolation_level=None)) as idx:
         return tuple(idx.everything().values())
+
+
+def checksums(top: Path) -> dict[str, str]:
+    """The sha256 of every file under `top`, by relative path."""
+    return {str(p.relative_to(top)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(top.rglob("*")) if p.is_file()}
+
+
+def git_patch_id(data: bytes) -> str:
+    """The oracle: `git patch-id --stable` of the bytes alone."""
+    out = subprocess.run(["git", "patch-id", "--stable"], input=data, capture_output=True, check=True).stdout
+    return out.split()[0].decode()
+
+
+# -- helpers for tests that run the command line in-process ------------------------
+
+
+def invoke(*args: str | Path) -> Result:
+    """`git digest ARGS` in-process, through click's CliRunner."""
+    from gitdigest import cli
+
+    return CliRunner().invoke(cli.report, [str(a) for a in args])
+
+
+def digest_json(*args: str | Path) -> tuple[dict, str]:
+    """The JSON report and stderr of a run that must succeed."""
+    result = invoke("--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), result.stderr

@@ -7,23 +7,16 @@ pygit2 or cloned with git in a tmp dir) and every run goes through the command l
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from archives import EpochWriter, build_v2, make_mail
-from conftest import git
-from gitdigest import cli, series, stats
+from archives import DIFF, EpochWriter, build_v2, make_mail
+from conftest import digest_json, git, invoke
+from gitdigest import series, stats
 
-DIFF = (
-    "---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\n"
-    "diff --git a/a.c b/a.c\nindex 1111111..2222222 100644\n--- a/a.c\n+++ b/a.c\n"
-    "@@ -1 +1,2 @@\n a\n+{n}\n"
-)
 PEOPLE = ["Ann", "Bob", "Cid", "Dan", "Eve", "Fay"]
 
 
@@ -40,17 +33,6 @@ def patch(n: int) -> bytes:
 def outside_any_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run from a directory that is no code tree, so `A..B` always names archive commits."""
     monkeypatch.chdir(tmp_path)
-
-
-def invoke(*args: str | Path):
-    return CliRunner().invoke(cli.report, [str(a) for a in args])
-
-
-def digest_json(*args: str | Path) -> tuple[dict, str]:
-    """The JSON report and stderr of a run that must succeed."""
-    result = invoke("--format", "json", *args)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout), result.stderr
 
 
 def authors(report: dict) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import sys
 import json
@@ -13,13 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from archives import build_v2, make_mail
-from conftest import git
+from archives import DIFF, build_v2, make_mail
+from conftest import checksums, git, invoke
 from gitdigest import cli
-
-DIFF = "---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\ndiff --git a/a.c b/a.c\nindex 1111111..2222222 100644\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n a\n+{n}\n"
 
 
 def series_mails() -> list[bytes]:
@@ -37,14 +33,6 @@ def series_mails() -> list[bytes]:
 @pytest.fixture
 def small_archive(tmp_path: Path) -> Path:
     return build_v2(tmp_path / "list", series_mails())
-
-
-def checksums(top: Path) -> dict[str, str]:
-    return {str(p.relative_to(top)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(top.rglob("*")) if p.is_file()}
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli.report, list(args))
 
 
 def test_text_report_in_process(small_archive: Path) -> None:

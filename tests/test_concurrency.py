@@ -22,7 +22,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from archives import EpochWriter, build_v2, mails
-from conftest import digest_process, finished, loaded, stored
+from conftest import digest_process, finished, git, loaded, stored
 from gitdigest import cli
 
 ROUNDS = 20
@@ -46,16 +46,12 @@ def rows_in(path: Path) -> tuple[int, int, int]:
     return count, twice, answers
 
 
-def git(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True)
-
-
 def test_digests_an_update_and_the_hook_at_once(queue: Path, kvm_archive: Path, tmp_path: Path) -> None:
     shared, alone = tmp_path / "shared.sqlite3", tmp_path / "alone.sqlite3"
     git("config", "digest.index", str(shared), cwd=queue)
     git("digest", "hook", "install", cwd=queue)
     writer = EpochWriter(kvm_archive / "git" / "0.git")
-    commits = int(git("rev-list", "--count", "HEAD", cwd=kvm_archive / "git" / "0.git").stdout)
+    commits = int(git("rev-list", "--count", "HEAD", cwd=kvm_archive / "git" / "0.git"))
     runs = {
         "whole": ("--format", "json", "HEAD"),
         "week": ("--format", "json", "--since", "2025-03-03", "--until", "2025-03-10"),

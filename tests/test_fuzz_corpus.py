@@ -17,7 +17,6 @@ import importlib.util
 import json
 import mailbox
 import signal
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from email.policy import compat32
@@ -25,11 +24,10 @@ from pathlib import Path
 from types import FrameType, ModuleType
 
 import pytest
-from click.testing import CliRunner
 
 from archives import build_v2, make_mail
-from conftest import git
-from gitdigest import archive, cli, digest, messages, series
+from conftest import git, git_patch_id, invoke
+from gitdigest import archive, digest, messages, series
 from gitdigest.model import Message, RawMessage, Skipped
 
 CORPUS = Path(__file__).parent / "data" / "fuzz"
@@ -120,12 +118,6 @@ def texts(value: object) -> Iterator[str]:
     elif isinstance(value, tuple):
         for item in value:
             yield from texts(item)
-
-
-def git_patch_id(data: bytes) -> str:
-    """The oracle: `git patch-id --stable` of the bytes alone."""
-    out = subprocess.run(["git", "patch-id", "--stable"], input=data, capture_output=True, check=True).stdout
-    return out.split()[0].decode()
 
 
 def test_corpus_files_are_what_generate_writes() -> None:
@@ -247,10 +239,6 @@ def test_20_mb_attachment_parses_under_a_raised_cap(twenty_mb: bytes) -> None:
         result = digest.load([RawMessage(twenty_mb, "big")], limit=64 * MiB)
     (message,) = result.messages
     assert message.is_patch and message.patch_id == git_patch_id(GENERATE.PATCH.encode())
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli.report, list(args))
 
 
 def test_size_cap_comes_from_git_config_and_the_skip_is_reported(tmp_path: Path) -> None:

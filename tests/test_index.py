@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
 import json
 import os
 import sqlite3
@@ -15,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from archives import DIFF, EpochWriter, build_v1, build_v2, make_mail, mails
-from conftest import digest_process, finished, git, loaded, stored
+from conftest import checksums, digest_process, finished, git, loaded, stored
 from gitdigest import archive, cli, corpus, digest, index, ingest, messages, render, rows
 from gitdigest.model import Message, Person, Subject, Trailer
 
@@ -25,10 +24,6 @@ LIMIT = messages.MAX_MESSAGE_SIZE
 def opened(top: Path, path: Path, notes: list[str] | None = None) -> tuple[index.Index, archive.Archive]:
     arch = archive.open_archive(top)
     return index.open_index(path, arch, LIMIT, (notes if notes is not None else []).append), arch
-
-
-def checksums(top: Path) -> dict[str, str]:
-    return {str(p.relative_to(top)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(top.rglob("*")) if p.is_file()}
 
 
 def test_incremental_update_parses_only_new_messages(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from archives import build_v2, make_mail
+from conftest import git
 from gitdigest import cli, digest, match, tree
 from gitdigest.messages import diff_context
 from gitdigest.model import How, Person, SeriesReport, Status
@@ -28,12 +28,6 @@ BOB = "Bob Hacker <bob@hack.org>"
 TREE_DATE = "2025-03-10T12:00:00Z"
 LINES = 60
 NUMBERS = {"ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
-
-
-def git(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
-    """Run git in the sealed environment, with a few more variables; return stdout."""
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}).stdout
 
 
 def numbered(name: str) -> str:

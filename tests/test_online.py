@@ -10,17 +10,15 @@ import http.server
 import json
 import socket
 import sqlite3
-import subprocess
 import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import local_lore
 from archives import EpochWriter, build_v2
-from conftest import git
-from gitdigest import cli, corpus, fetch, hook, lore, match, online, provenance, series, settings, tree
+from conftest import digest_json, git, git_patch_id, invoke
+from gitdigest import corpus, fetch, hook, lore, match, online, provenance, series, settings, tree
 from gitdigest.messages import parse
 from gitdigest.model import LORE_EPOCH, RawMessage
 from local_lore import MAILS, Server
@@ -44,12 +42,6 @@ def archive_of(tmp_path: Path, *names: str) -> Path:
 def point_at(url: str, key: str = "digest.onlineUrl") -> None:
     """Name the server in the (sealed) global git config, as a user would."""
     git("config", "--global", key, url)
-
-
-def digest_json(*args: str) -> tuple[dict, str]:
-    result = CliRunner().invoke(cli.report, ["--format", "json", *args])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout), result.stderr
 
 
 def one(report: dict, subject: str) -> dict:
@@ -92,7 +84,7 @@ def test_a_v3_only_on_the_server_supersedes_the_local_v2(tmp_path: Path, lore_se
     trim = one(report, "fs: trim the inode cache")
     assert trim["status"] == "superseded" and trim["superseded_by"]["msgid"] == "c2@lore.test"
 
-    text = CliRunner().invoke(cli.report, ["--archive", str(top), "--online", "HEAD"]).stdout
+    text = invoke("--archive", str(top), "--online", "HEAD").stdout
     assert "by v3 2025-03-10 on lore" in text and f"Online: {lore_server.url}" in text
 
 
@@ -117,7 +109,7 @@ def test_a_stopped_server_gives_one_warning_and_an_offline_digest(tmp_path: Path
         url = server.url
     top = archive_of(tmp_path, "b2-0", "b2-1")
     point_at(url)
-    result = CliRunner().invoke(cli.report, ["--archive", str(top), "--online", "--format", "json", "HEAD"])
+    result = invoke("--archive", str(top), "--online", "--format", "json", "HEAD")
     assert result.exit_code == 0, result.output
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("git-digest: warning: offline only: ") and "connection refused" in result.stderr
@@ -125,7 +117,7 @@ def test_a_stopped_server_gives_one_warning_and_an_offline_digest(tmp_path: Path
     assert one(report, "mm: quiet the pager")["status"] == "new"
     assert report["online"]["offline"].startswith("offline only: ")
     for fmt in ("text", "markdown", "html"):
-        out = CliRunner().invoke(cli.report, ["--archive", str(top), "--online", "--format", fmt, "HEAD"]).stdout
+        out = invoke("--archive", str(top), "--online", "--format", fmt, "HEAD").stdout
         assert "Note: offline only: " in out, fmt
 
 
@@ -136,7 +128,7 @@ def test_a_server_that_never_answers_times_out(tmp_path: Path) -> None:
         silent.listen(8)
         point_at(f"http://127.0.0.1:{silent.getsockname()[1]}/test")
         git("config", "--global", "digest.onlineTimeout", "0.5")
-        result = CliRunner().invoke(cli.report, ["--archive", str(top), "--online", "HEAD"])
+        result = invoke("--archive", str(top), "--online", "HEAD")
     assert result.exit_code == 0, result.output
     assert result.stderr.count("\n") == 1 and "timed out" in result.stderr
     assert "new" in result.stdout and "mm: quiet the pager" in result.stdout
@@ -195,14 +187,14 @@ def test_without_online_no_socket_is_opened(tmp_path: Path, lore_server: Server,
     import urllib3.util.connection  # noqa: F401
 
     monkeypatch.setattr(socket.socket, "__init__", refuse)
-    result = CliRunner().invoke(cli.report, ["--archive", str(top), "--format", "json", "HEAD"])
+    result = invoke("--archive", str(top), "--format", "json", "HEAD")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["online"] is None and opened == []
     git("config", "--global", "digest.online", "true")
-    result = CliRunner().invoke(cli.report, ["--archive", str(top), "--offline", "HEAD"])
+    result = invoke("--archive", str(top), "--offline", "HEAD")
     assert result.exit_code == 0 and result.stderr == "" and opened == []
     # The guard does catch online mode: it tries, is refused, and goes on offline.
-    result = CliRunner().invoke(cli.report, ["--archive", str(top), "HEAD"])
+    result = invoke("--archive", str(top), "HEAD")
     assert result.exit_code == 0 and opened and "offline only" in result.stderr
 
 
@@ -233,7 +225,7 @@ def test_with_no_archive_git_digest_in_a_tree_finds_the_series_on_lore(
     assert report["online"]["url"] == lore_server.url and err == ""
     assert report["reviewers"] == [{"name": "Rita Reviewer", "email": "rita@example.org", "count": 1}]
     # Without --online, a tree with no archive is still an error, and says so in one line.
-    result = CliRunner().invoke(cli.report, ["HEAD~1..HEAD"])
+    result = invoke("HEAD~1..HEAD")
     assert result.exit_code == 1 and "not a public-inbox archive" in result.stderr
 
 
@@ -319,7 +311,7 @@ def test_bad_online_settings_are_one_line_errors(tmp_path: Path) -> None:
         ("digest.onlineLimit", "0", "not a positive number of requests"),
     ):
         git("config", "--global", key, value)
-        result = CliRunner().invoke(cli.report, ["--archive", str(top), "HEAD"])
+        result = invoke("--archive", str(top), "HEAD")
         assert result.exit_code == 1 and words in result.stderr and result.stderr.count("\n") == 1
         git("config", "--global", "--unset", key)
 
@@ -336,11 +328,6 @@ def test_the_inbox_serves_what_b4_asks_for(lore_server: Server) -> None:
     assert len(node.thread("a1@lore.test")) == 3  # the whole thread, cover letter included
     assert node.thread("nosuch@lore.test") == []
     # liblore posts `x=m`, which public-inbox reads as its "full threads" button: whole threads.
-    hits = node.search(f"patchid:{_patch_id(MAILS['a1'])}")
+    hits = node.search(f"patchid:{git_patch_id(MAILS['a1'])}")
     assert len(hits) == 3
     assert node.search("patchid:0000000000000000000000000000000000000000") == []
-
-
-def _patch_id(mail: bytes) -> str:
-    out = subprocess.run(["git", "patch-id", "--stable"], input=mail, capture_output=True, check=True).stdout
-    return out.split()[0].decode()

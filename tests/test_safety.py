@@ -21,16 +21,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archives import build_v2, make_mail
+from archives import DIFF, build_v2, make_mail
 from conftest import git
 from gitdigest import cli
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "gitdigest"
-DIFF = (
-    "---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\n"
-    "diff --git a/a.c b/a.c\nindex 1111111..2222222 100644\n--- a/a.c\n+++ b/a.c\n"
-    "@@ -1 +1,2 @@\n a\n+{n}\n"
-)
 # Capabilities that let root ignore file permissions; without them root obeys the mode bits.
 ROOT_OVERRIDES = "-dac_override,-dac_read_search,-fowner,-linux_immutable"
 

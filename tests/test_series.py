@@ -2,39 +2,24 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
 from archives import build_v2, make_mail, read_mbox
-from gitdigest import archive, classify, messages, patchid, series, topics
+from conftest import loaded
+from gitdigest import archive, classify, digest, messages, series, topics
 from gitdigest.model import Message, RawMessage, Revision, SeriesReport, Status
 
 CORPUS = Path(__file__).parent / "data" / "series"
 CASES = sorted(p.stem for p in CORPUS.glob("*.mbox"))
-KVM_SAMPLE = Path(__file__).parent / "data" / "kvm-sample" / "kvm-sample.mbox"
 
 
-def load(raws: Iterable[RawMessage]) -> list[Message]:
-    """Parse messages and give each diff its patch-id, as the pipeline does."""
-    parsed = [p for p in map(messages.parse_full, raws) if isinstance(p, messages.Parsed)]
-    ids = patchid.email_patch_ids([p.body for p in parsed])
-    return [
-        dataclasses.replace(p.message, patch_id=pid) if p.message.has_diff else p.message
-        for p, pid in zip(parsed, ids)
-    ]
-
-
-def load_mbox(path: Path) -> list[Message]:
-    return load(RawMessage(data, hashlib.sha1(data).hexdigest()) for data in read_mbox(path))
-
-
-def load_archive(top: Path, spec: str = "HEAD") -> list[Message]:
-    return load(archive.read(archive.select_range(archive.open_archive(top), spec)))
+def load_mbox(path: Path) -> tuple[Message, ...]:
+    """An mbox's messages parsed, each diff with its patch-id, as the pipeline does."""
+    return digest.load(RawMessage(data, hashlib.sha1(data).hexdigest()) for data in read_mbox(path)).messages
 
 
 def posting_record(rev: Revision) -> dict:
@@ -160,8 +145,8 @@ def _noise(day: int) -> bytes:
 
 def _digest(top: Path, spec: str) -> tuple[SeriesReport, ...]:
     """Statuses of the revisions in `spec`, seen against the whole archive, as the pipeline does."""
-    inside = {m.msgid for m in load_archive(top, spec)}
-    revisions = series.postings(load_archive(top))
+    inside = {m.msgid for m in loaded(top, spec)}
+    revisions = series.postings(loaded(top))
     return classify.classify(
         series.topics(revisions), lambda rev: any(m.msgid in inside for m in rev.messages)
     )
@@ -200,11 +185,8 @@ def test_superseded_by_a_revision_after_the_range(tmp_path: Path) -> None:
     assert [r.key for r in report.history] == ["v1.0@example.org"]
 
 
-def test_hyperv_v2_and_v3_superseded_by_v4(request: pytest.FixtureRequest) -> None:
-    if not KVM_SAMPLE.exists():
-        pytest.skip(f"{KVM_SAMPLE} is not written yet")
-    top = request.getfixturevalue("kvm_archive")
-    reports = _digest(top, "HEAD")
+def test_hyperv_v2_and_v3_superseded_by_v4(kvm_archive: Path) -> None:
+    reports = _digest(kvm_archive, "HEAD")
     hyperv = [
         r
         for r in reports
@@ -221,10 +203,10 @@ def test_hyperv_v2_and_v3_superseded_by_v4(request: pytest.FixtureRequest) -> No
 
 
 @pytest.mark.slow
-def test_iouring_linked_topics(iouring: Path) -> None:
+def test_iouring_linked_topics(iouring_history) -> None:
     """The hand-checked sample: each topic's revisions, and the signal of every link."""
     sample = json.loads((CORPUS / "iouring-linked-topics.json").read_text())
-    revisions = series.postings(load_archive(iouring))
+    revisions = series.postings(iouring_history.messages)
     by_key = {t.revisions[0].key: t for t in series.topics(revisions)}
     evidence = {(l.earlier, l.later, l.signal): l.evidence for l in topics.links(revisions)}
     for topic in sample["topics"]:
