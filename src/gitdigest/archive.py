@@ -12,7 +12,7 @@ import datetime
 import hashlib
 import mailbox
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,7 +154,7 @@ def _missing(numbers: list[int], limit: int) -> list[str]:
 
 
 def _shallow(epochs: Iterable[Epoch]) -> list[Epoch]:
-    return [e for e in epochs if _open(e).is_shallow]
+    return [e for e in epochs if repository(e).is_shallow]
 
 
 def _epoch_number(path: Path) -> int:
@@ -182,16 +182,17 @@ def _layout_of(repo: pygit2.Repository) -> int:
     return 0
 
 
-def _open(epoch: Epoch) -> pygit2.Repository:
+def repository(epoch: Epoch) -> pygit2.Repository:
+    """The epoch's repository, opened in-process (no search of parent directories)."""
     return pygit2.Repository(str(epoch.path), RepositoryOpenFlag.NO_SEARCH)
 
 
-def _owning_epoch(archive: Archive, rev: str) -> Epoch:
-    """The epoch where `rev` resolves, newest first, so `HEAD` means the newest tip."""
+def _owning_epoch(archive: Archive, rev: str) -> tuple[Epoch, str]:
+    """The epoch where `rev` resolves, newest first, so `HEAD` means the newest tip;
+    and the commit id it names there."""
     for epoch in reversed(archive.epochs):
         try:
-            _open(epoch).revparse_single(rev).peel(pygit2.Commit)
-            return epoch
+            return epoch, str(repository(epoch).revparse_single(rev).peel(pygit2.Commit).id)
         except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
             continue
     shallow = " (a shallow clone: older commits are not there)" if _shallow(archive.epochs) else ""
@@ -207,7 +208,8 @@ def _rev_list(epoch: Epoch, *revs: str) -> tuple[str, ...]:
     return tuple(out.split())
 
 
-def _check_rev(rev: str) -> str:
+def check_rev(rev: str) -> str:
+    """`rev` itself, or a RangeError when git could take it for an option or it is no revision."""
     # A revision that starts with '-' would reach git as an option.
     if not rev or rev.startswith("-") or any(c.isspace() or c == "\0" for c in rev):
         raise RangeError(f"{rev!r}: not a revision")
@@ -219,10 +221,11 @@ def select_range(archive: Archive, spec: str) -> Selection:
     start, dots, end = spec.partition("..")
     if dots and end.startswith("."):
         raise RangeError(f"{spec}: symmetric ranges (A...B) mean nothing in an archive")
-    end = _check_rev(end or "HEAD") if dots else _check_rev(start)
-    start = _check_rev(start) if dots else ""
-    last = _owning_epoch(archive, end)
-    first = _owning_epoch(archive, start) if start else archive.epochs[0]
+    end = check_rev(end or "HEAD") if dots else check_rev(start)
+    start = check_rev(start) if dots else ""
+    # With the commit ids named, so reports show what was read, not what was typed.
+    last, last_id = _owning_epoch(archive, end)
+    first, first_id = _owning_epoch(archive, start) if start else (archive.epochs[0], "")
     if first.number > last.number:
         raise RangeError(f"{spec}: {start} comes after {end} in the archive")
     picked = []
@@ -233,17 +236,17 @@ def select_range(archive: Archive, spec: str) -> Selection:
         upper = end if epoch == last else _tip(epoch)
         if upper:
             picked.append((epoch, _rev_list(epoch, upper, *lower)))
-    return Selection(archive, tuple(picked), first=_resolve(first, start), last=_resolve(last, end))
-
-
-def _resolve(epoch: Epoch, rev: str) -> str:
-    """The commit id `rev` names, so reports show what was read, not what was typed."""
-    return str(_open(epoch).revparse_single(rev).peel(pygit2.Commit).id) if rev else ""
+    return Selection(archive, tuple(picked), first=first_id, last=last_id)
 
 
 def _tip(epoch: Epoch) -> str:
-    repo = _open(epoch)
+    repo = repository(epoch)
     return "" if repo.head_is_unborn else str(repo.head.target)
+
+
+def tips(archive: Archive) -> dict[int, str]:
+    """The tip commit of every epoch that has one, by epoch number."""
+    return {epoch.number: tip for epoch in archive.epochs if (tip := _tip(epoch))}
 
 
 def select_dates(
@@ -256,7 +259,7 @@ def select_dates(
     high = until.timestamp() if until else float("inf")
     picked = []
     for epoch in archive.epochs:
-        repo = _open(epoch)
+        repo = repository(epoch)
         if repo.head_is_unborn:
             continue
         walker = repo.walk(repo.head.target, SortMode.TOPOLOGICAL | SortMode.REVERSE)
@@ -268,7 +271,7 @@ def select_dates(
 def read(selection: Selection) -> Iterator[RawMessage]:
     """The messages the selected commits add (or remove), in archive order."""
     for epoch, ids in selection.commits:
-        repo = _open(epoch)
+        repo = repository(epoch)
         reader = _read_v2 if selection.archive.layout == 2 else _read_v1
         for cid in ids:
             yield from reader(repo, repo[cid].peel(pygit2.Commit), epoch.number)
@@ -325,23 +328,18 @@ def read_mailbox(path: Path) -> Iterator[RawMessage]:
         box.close()
 
 
-def head_commits(archive: Archive) -> Sequence[str]:
-    """The tip of every epoch, oldest epoch first: what "the whole archive" ends at."""
-    return tuple(tip for tip in (_tip(e) for e in archive.epochs) if tip)
-
-
 def read_blob(archive: Archive, epoch: int, blob: str) -> RawMessage:
     """One message by blob id, for the few messages a report prints in full."""
     for candidate in archive.epochs:
         if candidate.number == epoch:
-            return RawMessage(_open(candidate)[blob].data, blob, epoch=epoch)
+            return RawMessage(repository(candidate)[blob].data, blob, epoch=epoch)
     raise NotAnArchiveError(f"{archive.top}: no epoch {epoch}")
 
 
 def list_name(archive: Archive) -> str:
     """The list's name: from the lore URL the archive was cloned from, else its directory."""
     for epoch in archive.epochs:
-        url = _open(epoch).config.get_multivar("remote.origin.url")
+        url = repository(epoch).config.get_multivar("remote.origin.url")
         for value in url:
             match = re.search(r"/([^/]+)/(?:git/)?\d+(?:\.git)?/?$", value)
             if match:

@@ -132,7 +132,7 @@ def fetched_rows(raws: Iterable[bytes], limit: int) -> list[rows.Row]:
         result = messages.parse_full(raw, limit)
         if isinstance(result, messages.Parsed):
             parsed.append(result)
-    return [rows.parsed_row(p.message, p.body, int(p.message.date.timestamp())) for p in patchid.stamp(parsed)]
+    return [rows.parsed_row(p, int(p.message.date.timestamp())) for p in patchid.stamp(parsed)]
 
 
 def _complete(idx: Index, found: corpus.Corpus, client: Lore, limit: int) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pygit2
-from pygit2.enums import RepositoryOpenFlag, SortMode
+from pygit2.enums import SortMode
 
 from . import archive, messages, patchid
 from .archive import Archive, Epoch
@@ -62,7 +62,7 @@ class Chunk:
 def plan(epoch: Epoch, last: str | None, indexed: Callable[[], set[str]]) -> Plan:
     """What `epoch` needs, given the last commit indexed (None: none) and, only when
     history was rewritten, the set of its commits that the index holds."""
-    repo = pygit2.Repository(str(epoch.path), RepositoryOpenFlag.NO_SEARCH)
+    repo = archive.repository(epoch)
     tip = "" if repo.head_is_unborn else str(repo.head.target)
     if last == tip:
         return Plan(epoch, tip)
@@ -79,16 +79,6 @@ def plan(epoch: Epoch, last: str | None, indexed: Callable[[], set[str]]) -> Pla
             return Plan(epoch, tip, tuple(reversed(fresh)), rewritten=True, base=str(commit.id))
         fresh.append(str(commit.id))
     return Plan(epoch, tip, tuple(reversed(fresh)), rewritten=True)
-
-
-def tips(arch: Archive) -> dict[int, str]:
-    """The tip commit of every epoch that has one."""
-    found = {}
-    for epoch in arch.epochs:
-        repo = pygit2.Repository(str(epoch.path), RepositoryOpenFlag.NO_SEARCH)
-        if not repo.head_is_unborn:
-            found[epoch.number] = str(repo.head.target)
-    return found
 
 
 def _descends(repo: pygit2.Repository, tip: str, last: str) -> bool:
@@ -137,7 +127,7 @@ def parse_chunk(chunk: Chunk) -> list[Row]:
     for raw, result in zip(raws, results):
         if isinstance(result, messages.Parsed):
             done = next(stamped)
-            rows.append(parsed_row(done.message, done.body, raw.time))
+            rows.append(parsed_row(done, raw.time))
         else:
             rows.append(skipped_row(result, raw.epoch, raw.time, raw.removed))
     return rows

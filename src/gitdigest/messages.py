@@ -93,6 +93,8 @@ class Parsed:
 
     message: Message
     body: str
+    description: str | None
+    """The commit message or cover letter text (`description(body)`); None for a reply."""
 
 
 def parse(raw: RawMessage, limit: int = MAX_MESSAGE_SIZE) -> Message | Skipped:
@@ -130,6 +132,8 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
     body, _charset = b4.LoreMessage.get_payload(msg)
     sender = _person(header(msg, "From"))
     has_diff = bool(b4.DIFF_RE.search(body))
+    # Computed once: a patch's trailers are read from it, and its index row keeps it.
+    shown = None if subject.is_reply else description(body)
     message = Message(
         msgid=msgid,
         date=_date(msg, raw.time),
@@ -141,14 +145,14 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
         has_diff=has_diff,
         diffstat=diffstat(body),
         context=diff_context(body) if has_diff else 3,
-        trailers=_trailers(body, subject.is_reply or not has_diff),
+        trailers=_trailers(body, subject.is_reply or not has_diff, shown),
         change_id=_first(_CHANGE_ID, body),
         base_commit=_first(_BASE_COMMIT, body),
         blob=raw.blob,
         commit=raw.commit,
         epoch=raw.epoch,
     )
-    return Parsed(message, body)
+    return Parsed(message, body, shown)
 
 
 def email_of(data: bytes) -> email.message.Message:
@@ -307,9 +311,10 @@ def _references(msg: email.message.Message) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _trailers(body: str, is_reply: bool) -> tuple[Trailer, ...]:
-    """Trailers given by this message: a reply's own lines, a patch's commit message."""
-    text = _QUOTED.sub("", body) if is_reply else description(body)
+def _trailers(body: str, is_reply: bool, shown: str | None) -> tuple[Trailer, ...]:
+    """Trailers given by this message: a reply's own lines, a patch's commit message
+    (`shown`, the body's `description`, there whenever `is_reply` is false)."""
+    text = _QUOTED.sub("", body) if is_reply else shown
     found = find_trailers(text, followup=is_reply)
     return tuple(
         Trailer(t.name, t.value, Person(t.addr[0], t.addr[1].lower()) if t.addr else None)

@@ -17,12 +17,12 @@ import gc
 import hashlib
 import importlib.metadata
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from . import messages
+from .messages import Parsed
 from .model import Message, Person, Revision, Skipped, Subject, Topic, Trailer
 
 _FIELDS = dataclasses.fields(Message)
@@ -32,6 +32,7 @@ _PREFIXES = _SUBJECT_FIELDS.index("prefixes")
 _REVISION_FIELDS = dataclasses.fields(Revision)
 _TOPIC_FIELDS = dataclasses.fields(Topic)
 _UTC = datetime.timezone.utc
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,13 @@ class Row:
     """The message-ids it replies to or references."""
 
 
-def parsed_row(message: Message, body: str, time: int) -> Row:
-    """The row of a parsed message; `body` gives the text a report may print."""
-    shown = None if message.subject.is_reply else messages.description(body)
+def parsed_row(parsed: Parsed, time: int) -> Row:
+    """The row of a parsed message, with the text a report may print (its `description`)."""
+    message = parsed.message
     answers = tuple(dict.fromkeys(((message.in_reply_to,) if message.in_reply_to else ()) + message.references))
     return Row(
         message.epoch, message.commit, message.blob, time, message.msgid, False, None,
-        encode(message), shown, answers,
+        encode(message), parsed.description, answers,
     )
 
 
@@ -104,6 +105,21 @@ def encode(message: Message) -> str:
 
 def decoder() -> Callable[[str], Message]:
     """A function from a stored record to its Message; equal people become one `Person`."""
+    person = _people()
+
+    def trailers(items: list[list[Any]]) -> tuple[Trailer, ...]:
+        return tuple(Trailer(name, value, person(p) if p else None) for name, value, p in items)
+
+    message = _builder(Message, _FIELDS, {**_DECODERS, "Person": person, "tuple[Trailer, ...]": trailers})
+
+    def decode(record: str) -> Message:
+        return message(json.loads(record))
+
+    return decode
+
+
+def _people() -> Callable[[list[str]], Person]:
+    """A function from a stored `[name, email]` to its `Person`: one `Person` for equal pairs."""
     people: dict[tuple[str, str], Person] = {}
 
     def person(pair: list[str]) -> Person:
@@ -113,20 +129,23 @@ def decoder() -> Callable[[str], Message]:
             found = people[key] = Person(pair[0], pair[1])
         return found
 
-    def trailers(items: list[list[Any]]) -> tuple[Trailer, ...]:
-        return tuple(Trailer(name, value, person(p) if p else None) for name, value, p in items)
+    return person
 
-    kinds = {**_DECODERS, "Person": person, "tuple[Trailer, ...]": trailers}
-    steps = [(i, kinds[f.type]) for i, f in enumerate(_FIELDS) if f.type in kinds]
 
-    def decode(record: str) -> Message:
-        values = json.loads(record)
+def _builder(
+    make: Callable[..., _T], fields: Sequence[dataclasses.Field], kinds: Mapping[str, Callable[[Any], Any]]
+) -> Callable[[list[Any]], _T]:
+    """A function from stored field values, in the order of `fields`, to `make(*values)`;
+    each value not None whose field's type hint `kinds` names is converted first (in place)."""
+    steps = [(i, kinds[f.type]) for i, f in enumerate(fields) if f.type in kinds]
+
+    def build(values: list[Any]) -> _T:
         for i, convert in steps:
             if values[i] is not None:
                 values[i] = convert(values[i])
-        return Message(*values)
+        return make(*values)
 
-    return decode
+    return build
 
 
 def encode_topic(topic: Topic, row_of: Callable[[Message], int]) -> tuple[str, list[int]]:
@@ -151,21 +170,14 @@ def encode_topic(topic: Topic, row_of: Callable[[Message], int]) -> tuple[str, l
 
 def topic_decoder(messages: Mapping[int, Message]) -> Callable[[str], Topic]:
     """A function from `encode_topic`'s JSON to the topic, its messages taken from `messages`."""
-    people: dict[tuple[str, str], Person] = {}
     kinds: dict[str, Callable[[Any], Any]] = {
-        "Person": lambda pair: people.setdefault((pair[0], pair[1]), Person(pair[0], pair[1])),
+        "Person": _people(),
         "datetime.datetime": _DECODERS["datetime.datetime"],
         "Message | None": lambda row: messages[row],
         "tuple[Message, ...]": lambda rows: tuple(messages[r] for r in rows),
         "tuple[str, ...]": tuple,
     }
-    steps = [(i, kinds[f.type]) for i, f in enumerate(_REVISION_FIELDS) if f.type in kinds]
-
-    def revision(values: list[Any]) -> Revision:
-        for i, convert in steps:
-            if values[i] is not None:
-                values[i] = convert(values[i])
-        return Revision(*values)
+    revision = _builder(Revision, _REVISION_FIELDS, kinds)
 
     def decode(data: str) -> Topic:
         values = json.loads(data)

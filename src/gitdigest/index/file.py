@@ -125,9 +125,7 @@ def _create(path: Path, identity: Mapping[str, str], set_aside: bool) -> None:
     """A new, empty index at `path`; a file that was not an index is kept as `<path>.bad`."""
     if set_aside and path.exists():
         path.replace(path.with_name(path.name + ".bad"))
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            path.with_name(path.name + suffix).unlink()
+    _remove(path)
     with contextlib.closing(connect(path)) as db:
         db.execute("PRAGMA journal_mode = WAL")
         db.executescript("BEGIN IMMEDIATE;" + SCHEMA)
@@ -148,9 +146,14 @@ def connect(path: Path) -> sqlite3.Connection:
 def discard(path: Path) -> None:
     """Remove a damaged index, under the writer's lock, so the next open rebuilds it."""
     with WriteLock(path).held():
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                path.with_name(path.name + suffix).unlink()
+        _remove(path)
+
+
+def _remove(path: Path) -> None:
+    """Delete the index file and SQLite's files beside it, those that exist."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
 
 
 class WriteLock:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import ingest, rows
+from .. import archive, ingest, rows
 from ..archive import Archive
 from ..model import LORE_EPOCH, Message, Skipped
 from . import file
@@ -110,7 +110,7 @@ class Index:
         (a hook that must answer at once) an update another process is making is not waited for."""
         start = time.monotonic()
         with guarded(self.path):
-            if self._tips() == ingest.tips(arch):
+            if self._tips() == archive.tips(arch):
                 return Update(0, 0, 0, 0, self.count(), time.monotonic() - start)
             with self.lock.held(wait) as mine:
                 if not mine:
