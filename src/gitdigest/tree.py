@@ -21,7 +21,7 @@ import git
 import pygit2
 
 from . import archive, identity, match, patchid, push
-from .errors import GitDigestError, GitError, NotATreeError, RangeError
+from .errors import GitError, NotATreeError, RangeError
 from .model import Match, Person, SeriesReport, TreeCommit
 
 DEFAULT_CONTEXT = match.DEFAULT_CONTEXT
@@ -85,7 +85,7 @@ def open_tree(path: Path, range_: str | None = None, refs: Sequence[str] = ()) -
         raise NotATreeError(f"{path}: not a git repository (the code tree)")
     if range_ is not None:
         _sides(range_)
-    return CodeTree(found, range_, tuple(_check_rev(r) for r in refs))
+    return CodeTree(found, range_, tuple(archive.check_rev(r) for r in refs))
 
 
 def names_range(path: Path, spec: str) -> bool:
@@ -180,7 +180,7 @@ def remote_names(tree: CodeTree) -> frozenset[str]:
 def has_commit(tree: CodeTree, rev: str) -> bool:
     """`rev` names an object the repository holds that is, or peels to, a commit."""
     try:
-        pygit2.Repository(str(tree.path)).revparse_single(_check_rev(rev)).peel(pygit2.Commit)
+        pygit2.Repository(str(tree.path)).revparse_single(archive.check_rev(rev)).peel(pygit2.Commit)
     except (RangeError, KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
         return False
     return True
@@ -202,7 +202,7 @@ def sent(tree: CodeTree, spans: Sequence[push.Span], limit: int) -> tuple[tuple[
     found: dict[str, None] = {}
     for span in spans:
         tracking = f"--remotes={span.remotes}" if span.remotes else "--remotes"
-        revs = [_check_rev(span.tip), "--not", *map(_check_rev, span.hide), tracking]
+        revs = [archive.check_rev(span.tip), "--not", *map(archive.check_rev, span.hide), tracking]
         try:
             out = repo.git.rev_list("--no-merges", f"--max-count={limit + 1}", *revs)
         except git.GitCommandError as err:
@@ -301,14 +301,7 @@ def _resolve(repo: git.Repo, rev: str, tree: CodeTree) -> str:
 def _sides(spec: str) -> tuple[str, ...]:
     """The ends of `A..B` (an empty end is HEAD, as for git), or the one revision, each checked."""
     parts = _RANGE.split(spec, maxsplit=1)
-    return tuple(_check_rev(p or "HEAD") if len(parts) > 1 else _check_rev(p) for p in parts)
-
-
-def _check_rev(rev: str) -> str:
-    # A revision that starts with '-' would reach git as an option.
-    if not rev or rev.startswith("-") or any(c.isspace() or c == "\0" for c in rev):
-        raise RangeError(f"{rev!r}: not a revision")
-    return rev
+    return tuple(archive.check_rev(p or "HEAD") if len(parts) > 1 else archive.check_rev(p) for p in parts)
 
 
 def _discover(path: Path) -> Path | None:
@@ -321,13 +314,7 @@ def _discover(path: Path) -> Path | None:
 
 def _is_archive(gitdir: Path) -> bool:
     """A public-inbox epoch or v1 archive is a git repository too, but never a code tree."""
-    for candidate in (gitdir, gitdir.parent):
-        try:
-            archive.open_archive(candidate)
-            return True
-        except GitDigestError:
-            continue
-    return False
+    return archive.is_archive(gitdir) or archive.is_archive(gitdir.parent)
 
 
 def _touches(paths: Iterable[str], wanted: frozenset[str]) -> bool:
