@@ -199,10 +199,10 @@ def _answers(replies: Iterable[Message]) -> dict[str, list[Message]]:
     out: dict[str, list[Message]] = defaultdict(list)
     seen: set[str] = set()
     for msg in replies:
-        if msg.msgid in seen or not (msg.subject.is_reply or not msg.is_contribution):
+        if msg.msgid in seen or msg.is_contribution:
             continue
         seen.add(msg.msgid)
-        for target in {*msg.references, *((msg.in_reply_to,) if msg.in_reply_to else ())}:
+        for target in msg.answers:
             out[target].append(msg)
     return out
 
