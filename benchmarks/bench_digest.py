@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from common import arguments, clone_iouring, median_time, raw_read_floor  # noqa: E402
 
-from gitdigest import digest, render  # noqa: E402
+from gitdigest import pipeline, render  # noqa: E402
 
 UTC = datetime.timezone.utc
 
@@ -30,8 +30,8 @@ def main() -> None:
     parser = arguments(__doc__)
     args = parser.parse_args()
     top = args.archive or clone_iouring()
-    whole = digest.Request(archive=top, range="HEAD")
-    week = digest.Request(
+    whole = pipeline.Request(archive=top, range="HEAD")
+    week = pipeline.Request(
         archive=top,
         since=datetime.datetime(2025, 6, 2, tzinfo=UTC),
         until=datetime.datetime(2025, 6, 9, tzinfo=UTC),
@@ -39,7 +39,7 @@ def main() -> None:
     floor = median_time(raw_read_floor(top), args.runs)
     rows = [("raw-read floor (git cat-file --batch-all-objects --batch)", floor)]
     for name, request in (("whole-archive digest (text)", whole), ("one-week digest (text)", week)):
-        rows.append((name, median_time(lambda r=request: render.render(digest.run(r), "text"), args.runs)))
+        rows.append((name, median_time(lambda r=request: render.render(pipeline.run(r), "text"), args.runs)))
     print(f"archive: {top}   runs: {args.runs} (medians)")
     for name, seconds in rows:
         print(f"{name:<60} {seconds:8.2f} s   {seconds / floor:6.2f}x floor")

@@ -36,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 import synthetic  # noqa: E402
 from common import arguments, clone_iouring, median_time, raw_read_floor  # noqa: E402
 
-from gitdigest import archive, index, messages  # noqa: E402
+from gitdigest import index
+from gitdigest.mail import archive, messages  # noqa: E402
 from gitdigest.model import Message  # noqa: E402
 
 ZERO = "0" * 40

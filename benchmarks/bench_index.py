@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from common import ROOT, arguments, clone_iouring, median_time, raw_read_floor  # noqa: E402
 
-from gitdigest import digest, render  # noqa: E402
+from gitdigest import pipeline, render  # noqa: E402
 
 UTC = datetime.timezone.utc
 WEEK = (datetime.datetime(2025, 6, 2, tzinfo=UTC), datetime.datetime(2025, 6, 9, tzinfo=UTC))
@@ -87,9 +87,9 @@ def anchor(top: Path, work: Path, level: str | None) -> float:
     return seconds
 
 
-def digest_time(request: digest.Request, runs: int) -> float:
+def digest_time(request: pipeline.Request, runs: int) -> float:
     """The median time of a text digest, after one untimed run."""
-    work = lambda: render.render(digest.run(request), "text")
+    work = lambda: render.render(pipeline.run(request), "text")
     work()
     return median_time(work, runs)
 
@@ -106,8 +106,8 @@ def main() -> None:
     colds = [cold_index(top, work / "index.sqlite3") for _ in range(args.runs)]
     cold = statistics.median(seconds for seconds, _ in colds)
     index = work / "index.sqlite3"
-    whole = digest.Request(archive=top, range="HEAD", index=index)
-    week = digest.Request(archive=top, since=WEEK[0], until=WEEK[1], index=index)
+    whole = pipeline.Request(archive=top, range="HEAD", index=index)
+    week = pipeline.Request(archive=top, since=WEEK[0], until=WEEK[1], index=index)
     rows = [
         ("raw-read floor (git cat-file --batch-all-objects --batch)", floor, None),
         ("cold index of the whole archive (git digest index)", cold, "cold"),

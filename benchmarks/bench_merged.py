@@ -33,8 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 import synthetic  # noqa: E402
 from common import arguments, clone_iouring, median_time  # noqa: E402
 
-from gitdigest import archive, classify, match, messages, patchid, series, tree  # noqa: E402
+from gitdigest.mail import archive, messages, patchid
 from gitdigest.model import Message, SeriesReport, Status  # noqa: E402
+from gitdigest.series import classify, grouping
+from gitdigest.tree import codetree, match  # noqa: E402
 
 ROLES = (("never", 6), ("edited", 7), ("moved", 4), ("drifted", 4), ("as-posted", 79))
 """What happens to each post, in percent."""
@@ -199,13 +201,13 @@ def score(posts: list[Post], found: dict[str, match.Match], by_id: dict[str, Mes
     }
 
 
-def run_match(code: tree.CodeTree, reports, content_only: bool) -> dict[str, match.Match]:  # noqa: ANN001
+def run_match(code: codetree.CodeTree, reports, content_only: bool) -> dict[str, match.Match]:  # noqa: ANN001
     """The merged step as digest.py runs it, with the trailers dropped for content-only."""
-    cache = tree.MemoryCache()
-    commits = tree.commits(code, None, cache)
+    cache = codetree.MemoryCache()
+    commits = codetree.commits(code, None, cache)
     if content_only:
         commits = tuple(dataclasses.replace(c, msgids=()) for c in commits)
-    return tree.matches(code, reports, commits, cache, tree.canonical(code))
+    return codetree.matches(code, reports, commits, cache, codetree.canonical(code))
 
 
 def git_pipeline(path: Path) -> None:
@@ -226,14 +228,14 @@ def main() -> None:
     top = args.archive or clone_iouring()
     start = time.perf_counter()
     history, bodies = load(top)
-    reports = classify.classify(series.topics(series.postings(history)), lambda rev: True)
+    reports = classify.classify(grouping.topics(grouping.postings(history)), lambda rev: True)
     loaded = time.perf_counter() - start
     path = Path(tempfile.mkdtemp(prefix="gitdigest-tree-")) / "liburing"
     path.mkdir()
     start = time.perf_counter()
     posts = build(path, candidates(reports, bodies), bodies, args.posts, args.seed)
     built = time.perf_counter() - start
-    code = tree.open_tree(path)
+    code = codetree.open_tree(path)
     by_id = {m.msgid: m for m in history}
     content = score(posts, run_match(code, reports, True), by_id)
     linked = score(posts, run_match(code, reports, False), by_id)
@@ -247,28 +249,28 @@ def main() -> None:
     timing(code, reports, args.runs)
 
 
-def timing(code: tree.CodeTree, reports, runs: int) -> None:  # noqa: ANN001
+def timing(code: codetree.CodeTree, reports, runs: int) -> None:  # noqa: ANN001
     """Tree patch-ids against the plain git pipeline over the same commits, in this run."""
-    ids = tree._rev_list(code, None)  # noqa: SLF001 - the same commits the pipeline sees
+    ids = codetree._rev_list(code, None)  # noqa: SLF001 - the same commits the pipeline sees
     # Interleaved, so that a busy machine slows both alike.
     pairs = [(median_time(lambda: git_pipeline(code.path), 1),
-              median_time(lambda: tree.patch_ids(code, ids, 3, tree.MemoryCache()), 1)) for _ in range(runs)]
+              median_time(lambda: codetree.patch_ids(code, ids, 3, codetree.MemoryCache()), 1)) for _ in range(runs)]
     base, cold = (statistics.median(times) for times in zip(*pairs))
-    warm_cache = tree.MemoryCache()
-    tree.patch_ids(code, ids, 3, warm_cache)
-    warm = median_time(lambda: tree.patch_ids(code, ids, 3, warm_cache), runs)
-    commits = tree.commits(code, None, warm_cache)
+    warm_cache = codetree.MemoryCache()
+    codetree.patch_ids(code, ids, 3, warm_cache)
+    warm = median_time(lambda: codetree.patch_ids(code, ids, 3, warm_cache), runs)
+    commits = codetree.commits(code, None, warm_cache)
     found = match.match(reports, [dataclasses.replace(c, msgids=()) for c in commits])
     wanted = match.rediffs(reports, commits, found)
-    wide = median_time(lambda: tree.wider_patch_ids(code, wanted, tree.MemoryCache()), runs)
+    wide = median_time(lambda: codetree.wider_patch_ids(code, wanted, codetree.MemoryCache()), runs)
     redone = sum(len(ids_) for ids_, _ in wanted.values())
     print(f"tree patch-ids over {len(ids)} commits (medians of {runs}):")
     print(f"  git log -p --no-merges | git patch-id --stable   {base:7.3f} s   1.00x")
-    print(f"  tree.patch_ids, cold cache                       {cold:7.3f} s   {cold / base:.2f}x")
+    print(f"  codetree.patch_ids, cold cache                       {cold:7.3f} s   {cold / base:.2f}x")
     print(f"  re-diffs at the emails' contexts {sorted(wanted)} ({redone} candidates, path-filtered)"
           f"  {wide:7.3f} s   {wide / base:.2f}x")
     print(f"  cold + re-diffs                                  {cold + wide:7.3f} s   {(cold + wide) / base:.2f}x")
-    print(f"  tree.patch_ids, warm cache                       {warm:7.3f} s   {warm / base:.2f}x")
+    print(f"  codetree.patch_ids, warm cache                       {warm:7.3f} s   {warm / base:.2f}x")
 
 
 if __name__ == "__main__":

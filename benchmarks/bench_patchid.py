@@ -26,7 +26,7 @@ import pygit2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from gitdigest.patchid import email_patch_ids  # noqa: E402
+from gitdigest.mail.patchid import email_patch_ids  # noqa: E402
 
 BUNDLE = ROOT.parent / "shared" / "data" / "io-uring-0.bundle"
 PER_MESSAGE_SAMPLE = 500

@@ -4,7 +4,7 @@
 
 Without --archive it clones ../shared/data/io-uring-0.bundle into a temporary dir.
 Reading, parsing and patch-ids are done once and not timed; the times are medians
-of `series.postings` and of `series.topics` over every message of the archive.
+of `grouping.postings` and of `grouping.topics` over every message of the archive.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from common import arguments, clone_iouring, median_time  # noqa: E402
 
-from gitdigest import archive, messages, patchid, series, topics  # noqa: E402
+from gitdigest.mail import archive, messages, patchid
 from gitdigest.model import Message  # noqa: E402
+from gitdigest.series import grouping, topics  # noqa: E402
 
 
 def load(top: Path) -> list[Message]:
@@ -43,10 +44,10 @@ def main() -> None:
     start = time.perf_counter()
     history = load(top)
     loaded = time.perf_counter() - start
-    revisions = series.postings(history)
-    found = series.topics(revisions)
-    t_postings = median_time(lambda: series.postings(history), args.runs)
-    t_topics = median_time(lambda: series.topics(revisions), args.runs)
+    revisions = grouping.postings(history)
+    found = grouping.topics(revisions)
+    t_postings = median_time(lambda: grouping.postings(history), args.runs)
+    t_topics = median_time(lambda: grouping.topics(revisions), args.runs)
     sizes = collections.Counter(len(t.revisions) for t in found)
     signals = collections.Counter(link.signal for link in topics.links(revisions))
     print(f"archive: {top}   runs: {args.runs} (medians)")

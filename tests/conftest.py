@@ -154,11 +154,12 @@ def iouring_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def iouring_history(iouring: Path):
     """Every message of the io-uring archive, parsed once per session (about 25 s)."""
-    from gitdigest import archive, digest
+    from gitdigest import pipeline
+    from gitdigest.mail import archive
 
     arch = archive.open_archive(iouring)
     selection = archive.select_range(arch, "HEAD")
-    return digest.load(archive.read(selection), total=selection.count)
+    return pipeline.load(archive.read(selection), total=selection.count)
 
 
 @pytest.fixture(scope="session")
@@ -190,10 +191,11 @@ def finished(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
 
 def loaded(top: Path, spec: str = "HEAD") -> tuple[Message, ...]:
     """The messages of `spec` in the archive, parsed the index-free way: the reference."""
-    from gitdigest import archive, digest
+    from gitdigest import pipeline
+    from gitdigest.mail import archive
 
     arch = archive.open_archive(top)
-    return digest.load(archive.read(archive.select_range(arch, spec))).messages
+    return pipeline.load(archive.read(archive.select_range(arch, spec))).messages
 
 
 def stored(path: Path) -> tuple[Message, ...]:

@@ -7,11 +7,11 @@ import mailbox
 from pathlib import Path
 
 import pytest
-
 from archives import EpochWriter, build_v1, build_v2, make_mail
 from conftest import git
-from gitdigest import archive
+
 from gitdigest.errors import NotAnArchiveError, RangeError
+from gitdigest.mail import archive
 
 
 def mails(count: int, start_day: int = 1) -> list[bytes]:

@@ -12,10 +12,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from archives import DIFF, EpochWriter, build_v2, make_mail
 from conftest import digest_json, git, invoke
-from gitdigest import series, stats
+
+from gitdigest.people import stats
+from gitdigest.series import grouping
 
 PEOPLE = ["Ann", "Bob", "Cid", "Dan", "Eve", "Fay"]
 
@@ -136,5 +137,5 @@ def test_iouring_duplicate_message_ids_count_once(iouring_history) -> None:
     # Less one: kernel test robot's `[RFC PATCH] fs: __alloc_page_buffers() can be static`
     # (2022-02-15) is a bot's patch, kept apart from the people.
     assert sum(c.count for c in table.contributors) == 13_133 - 1
-    patches = [m.msgid for rev in series.postings(iouring_history.messages) for m in rev.messages]
+    patches = [m.msgid for rev in grouping.postings(iouring_history.messages) for m in rev.messages]
     assert len(patches) == len(set(patches))

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import importlib.metadata
-import sys
 import json
 import mailbox
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-
 from archives import DIFF, build_v2, make_mail
 from conftest import checksums, git, invoke
+
 from gitdigest import cli
 
 

@@ -19,10 +19,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from click.testing import CliRunner
-
 from archives import EpochWriter, build_v2, mails
+from click.testing import CliRunner
 from conftest import digest_process, finished, git, loaded, stored
+
 from gitdigest import cli
 
 ROUNDS = 20

@@ -24,11 +24,13 @@ from pathlib import Path
 from types import FrameType, ModuleType
 
 import pytest
-
 from archives import build_v2, make_mail
 from conftest import git, git_patch_id, invoke
-from gitdigest import archive, digest, messages, series
+
+from gitdigest import pipeline
+from gitdigest.mail import archive, messages
 from gitdigest.model import Message, RawMessage, Skipped
+from gitdigest.series import grouping
 
 CORPUS = Path(__file__).parent / "data" / "fuzz"
 BOUND = 5
@@ -101,9 +103,9 @@ def parsed(name: str) -> Message:
 
 
 def loaded(*names: str) -> tuple[Message, ...]:
-    """Cases through `digest.load`: parsed, with patch-ids from git."""
+    """Cases through `pipeline.load`: parsed, with patch-ids from git."""
     with bounded():
-        result = digest.load([raw(name) for name in names])
+        result = pipeline.load([raw(name) for name in names])
     assert not result.skipped, result.skipped
     return result.messages
 
@@ -184,8 +186,8 @@ def test_ten_thousand_references_are_kept_in_order() -> None:
 def test_threads_that_loop_end() -> None:
     found = loaded("references-loop-a", "references-loop-b", "references-self")
     with bounded():
-        revisions = series.postings(found)
-        topics = series.topics(revisions)
+        revisions = grouping.postings(found)
+        topics = grouping.topics(revisions)
     assert found[2].references == (found[2].msgid,)
     assert sorted(m.msgid for rev in revisions for m in rev.patches) == [
         "references-loop-a@fuzz.example", "references-loop-b@fuzz.example",
@@ -236,7 +238,7 @@ def test_20_mb_attachment_is_skipped_by_the_size_cap(twenty_mb: bytes) -> None:
 
 def test_20_mb_attachment_parses_under_a_raised_cap(twenty_mb: bytes) -> None:
     with bounded():
-        result = digest.load([RawMessage(twenty_mb, "big")], limit=64 * MiB)
+        result = pipeline.load([RawMessage(twenty_mb, "big")], limit=64 * MiB)
     (message,) = result.messages
     assert message.is_patch and message.patch_id == git_patch_id(GENERATE.PATCH.encode())
 

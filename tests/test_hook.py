@@ -13,12 +13,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from archives import build_v2
 from click.testing import CliRunner
 
-from archives import build_v2
-from gitdigest import cli, hook, push, summary
+from gitdigest import cli
+from gitdigest.hook import prepush, push
+from gitdigest.hook.provenance import Provenance, PushedSeries, Review, reviews_in
 from gitdigest.model import Person, Revision, TreeCommit
-from gitdigest.provenance import Provenance, PushedSeries, Review, reviews_in
+from gitdigest.render import summary
 
 ROOT = Path(__file__).resolve().parent.parent
 ZERO = "0" * 40
@@ -162,7 +164,7 @@ def invoke(*args: str):
 
 
 def test_shipped_stub_is_the_one_installed() -> None:
-    assert (ROOT / "hooks" / "pre-push").read_text() == hook.STUB
+    assert (ROOT / "hooks" / "pre-push").read_text() == prepush.STUB
     assert os.access(ROOT / "hooks" / "pre-push", os.X_OK)
     assert "stages: [pre-push]" in (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "entry: git-digest hook pre-push" in (ROOT / ".pre-commit-hooks.yaml").read_text()
@@ -172,7 +174,7 @@ def test_install_and_uninstall(repo: Path) -> None:
     result = invoke("hook", "install")
     assert result.exit_code == 0, result.output
     installed = repo / ".git" / "hooks" / "pre-push"
-    assert installed.read_text() == hook.STUB and os.access(installed, os.X_OK)
+    assert installed.read_text() == prepush.STUB and os.access(installed, os.X_OK)
     assert invoke("hook", "install").exit_code == 0  # ours: replaced quietly
     result = invoke("hook", "uninstall")
     assert result.exit_code == 0 and not installed.exists()
@@ -190,7 +192,7 @@ def test_install_refuses_a_foreign_hook_and_says_how_to_chain(repo: Path) -> Non
     assert invoke("hook", "uninstall").exit_code == 1
     assert foreign.exists()
     assert invoke("hook", "install", "--force").exit_code == 0
-    assert foreign.read_text() == hook.STUB
+    assert foreign.read_text() == prepush.STUB
 
 
 def test_install_follows_core_hooks_path(repo: Path) -> None:
@@ -198,7 +200,7 @@ def test_install_follows_core_hooks_path(repo: Path) -> None:
     (repo / "sub").mkdir()
     os.chdir(repo / "sub")
     assert invoke("hook", "install").exit_code == 0
-    assert (repo / "githooks" / "pre-push").read_text() == hook.STUB
+    assert (repo / "githooks" / "pre-push").read_text() == prepush.STUB
     assert not (repo / ".git" / "hooks" / "pre-push").exists()
 
 
@@ -206,8 +208,8 @@ def test_install_from_a_worktree_writes_the_shared_hooks(repo: Path, tmp_path: P
     git("worktree", "add", "-q", str(tmp_path / "wt"), cwd=repo)
     os.chdir(tmp_path / "wt")
     assert invoke("hook", "install").exit_code == 0
-    assert (repo / ".git" / "hooks" / "pre-push").read_text() == hook.STUB
-    assert hook.hooks_dir(tmp_path / "wt") == hook.hooks_dir(repo)
+    assert (repo / ".git" / "hooks" / "pre-push").read_text() == prepush.STUB
+    assert prepush.hooks_dir(tmp_path / "wt") == prepush.hooks_dir(repo)
 
 
 def test_install_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -344,8 +346,8 @@ def test_hook_read_stdin_leaves_dev_null_behind(tmp_path: Path) -> None:
     """The hook reads git's lines once; a child process then finds stdin empty."""
     script = (
         "import subprocess, sys\n"
-        "from gitdigest import hook\n"
-        "text = hook.read_stdin()\n"
+        "from gitdigest.hook import prepush\n"
+        "text = prepush.read_stdin()\n"
         "child = subprocess.run(['cat'], capture_output=True, text=True).stdout\n"
         "print(repr(text), repr(child))\n"
     )

@@ -6,12 +6,19 @@ import datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import git
-from gitdigest import identity
+
 from gitdigest.errors import ConfigError
-from gitdigest.identity import UNKNOWN, Affiliation, Identity, bot_name, employer_of, is_relay
 from gitdigest.model import Person
+from gitdigest.people import identity
+from gitdigest.people.identity import (
+    UNKNOWN,
+    Affiliation,
+    Identity,
+    bot_name,
+    employer_of,
+    is_relay,
+)
 
 # Written for these tests in the layout of QEMU's contrib/gitdm/ and its top-level gitdm.config.
 DOMAIN_MAP = """\
@@ -164,7 +171,7 @@ def test_mailmap_compares_addresses_in_lower_case_as_git_does() -> None:
 
 def test_tree_commit_authors_are_mapped_as_git_log_maps_them(tmp_path: Path) -> None:
     """Mixed-case addresses in the mailmap and in the commits: the oracle is git's %aN <%aE>."""
-    from gitdigest import tree
+    from gitdigest.tree import codetree
 
     work = tmp_path / "tree"
     git("init", "-q", str(work))
@@ -178,8 +185,8 @@ def test_tree_commit_authors_are_mapped_as_git_log_maps_them(tmp_path: Path) -> 
         git("add", ".", cwd=work)
         git("commit", "-q", "-m", f"change {n}", f"--author={author}", cwd=work)
     ids = git("rev-list", "--reverse", "HEAD", cwd=work).split()
-    code = tree.CodeTree(work / ".git")
-    ours = [f"{c.author.name} <{c.author.email}>" for c in tree.read_commits(code, ids, tree.MemoryCache())]
+    code = codetree.CodeTree(work / ".git")
+    ours = [f"{c.author.name} <{c.author.email}>" for c in codetree.read_commits(code, ids, codetree.MemoryCache())]
     theirs = [git("log", "-1", "--format=%aN <%aE>", cid, cwd=work).strip() for cid in ids]
     assert ours == [t[: t.index("<")] + t[t.index("<"):].lower() for t in theirs]
     assert ours[:3] == ["Jane Roe <jane@example.org>", "Jane Roe <jane@example.org>", "Bob Dev <bob@work.example>"]

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pygit2
 import pytest
+from archives import DIFF, EpochWriter, build_v1, build_v2, mails, make_mail
 from click.testing import CliRunner
-
-from archives import DIFF, EpochWriter, build_v1, build_v2, make_mail, mails
 from conftest import checksums, digest_process, finished, git, loaded, stored
-from gitdigest import archive, cli, corpus, digest, index, ingest, messages, render, rows
+
+from gitdigest import cli, index, pipeline, render
+from gitdigest.index import codec, corpus, ingest
+from gitdigest.mail import archive, messages
 from gitdigest.model import Message, Person, Subject, Trailer
 
 LIMIT = messages.MAX_MESSAGE_SIZE
@@ -225,7 +227,7 @@ def test_damage_found_in_use_rebuilds_once(tmp_path: Path) -> None:
         idx.update(arch)
         idx.db.execute("DROP TABLE epochs")  # a query fails, as on a damaged page
     notes: list[str] = []
-    found = digest.run(digest.Request(archive=top, range="HEAD", index=path), note=notes.append)
+    found = pipeline.run(pipeline.Request(archive=top, range="HEAD", index=path), note=notes.append)
     assert found.message_count == 50
     assert len(notes) == 1 and "rebuilding" in notes[0]
 
@@ -279,13 +281,13 @@ def test_message_rows_round_trip_every_field() -> None:
     assert set(values) == {f.name for f in dataclasses.fields(Message)}
     message = Message(**values)
     assert all(getattr(message, f.name) != f.default for f in dataclasses.fields(Message))
-    assert rows.decoder()(rows.encode(message)) == message
+    assert codec.decoder()(codec.encode(message)) == message
     plain = Message("m@x", when, values["sender"], values["sender"], Subject("s", "s"))
-    assert rows.decoder()(rows.encode(plain)) == plain
+    assert codec.decoder()(codec.encode(plain)) == plain
 
 
-def period_json(request: digest.Request) -> str:
-    return render.render(digest.run(request), "json")
+def period_json(request: pipeline.Request) -> str:
+    return render.render(pipeline.run(request), "json")
 
 
 def forget_topics(path: Path) -> None:
@@ -295,7 +297,7 @@ def forget_topics(path: Path) -> None:
         db.close()
 
 
-def same_every_way(request: digest.Request, monkeypatch: pytest.MonkeyPatch, short: bool = True) -> str:
+def same_every_way(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch, short: bool = True) -> str:
     """The period's JSON with topics computed over every message, then read from the cache
     (a short period reads only its topics), then read from the cache whole: all equal."""
     assert request.index is not None
@@ -337,13 +339,13 @@ def test_a_short_period_reads_what_the_whole_archive_gives(tmp_path: Path, monke
     day = lambda d: datetime.datetime(2025, 3, d, tzinfo=datetime.timezone.utc)
     statuses = {}
     for since, until in [(day(10), day(11)), (day(12), day(13)), (day(20), day(22)), (day(1), day(30))]:
-        request = digest.Request(archive=top, since=since, until=until, index=path)
+        request = pipeline.Request(archive=top, since=since, until=until, index=path)
         text = same_every_way(request, monkeypatch, short=since.day != 1)
         statuses[since.day] = [(s["subject"], s["version"], s["status"]) for s in json.loads(text)["series"]]
     assert statuses[10] == [("b: first", 1, "superseded")]
     assert statuses[12] == []
     assert statuses[20] == [("b: first", 2, "revised")]
-    whole = json.loads(same_every_way(digest.Request(archive=top, range="HEAD", index=path), monkeypatch, short=False))
+    whole = json.loads(same_every_way(pipeline.Request(archive=top, range="HEAD", index=path), monkeypatch, short=False))
     assert whole["messages"] == 120 + 5 - 1  # c1 p1 dup p2 late (dup@x once); the removed one is gone
 
 
@@ -362,5 +364,5 @@ def test_iouring_index_equals_the_index_free_parse(iouring: Path, iouring_histor
         (datetime.datetime(2024, 1, 1, tzinfo=utc), datetime.datetime(2024, 3, 1, tzinfo=utc), None),
         (None, None, "HEAD"),
     ]:
-        request = digest.Request(archive=iouring, range=spec, since=since, until=until, index=path)
+        request = pipeline.Request(archive=iouring, range=spec, since=since, until=until, index=path)
         same_every_way(request, monkeypatch, short=spec is None)

@@ -6,8 +6,8 @@ import email
 import email.policy
 import email.utils
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import time
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import git
+
 from gitdigest import cli
 
 pytestmark = pytest.mark.slow

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from archives import build_v2, make_mail
+from click.testing import CliRunner
 from conftest import git
-from gitdigest import cli, digest, match, tree
-from gitdigest.messages import diff_context
+
+from gitdigest import cli, pipeline
+from gitdigest.mail.messages import diff_context
 from gitdigest.model import How, Person, SeriesReport, Status
+from gitdigest.tree import codetree, match
 
 ANN = "Ann Dev <ann@dev.org>"
 BOB = "Bob Hacker <bob@hack.org>"
@@ -221,8 +222,8 @@ def lab_archive(lab: Lab) -> Path:
 
 
 def digest_lab(lab: Lab, archive: Path, refs: tuple[str, ...] = ("stable",)) -> dict[str, SeriesReport]:
-    request = digest.Request(archive=archive, range="HEAD", tree=lab.tree, tree_refs=refs)
-    return {r.revision.key: r for r in digest.run(request).series}
+    request = pipeline.Request(archive=archive, range="HEAD", tree=lab.tree, tree_refs=refs)
+    return {r.revision.key: r for r in pipeline.run(request).series}
 
 
 def found(report: SeriesReport) -> dict[str, list[tuple[str, How]]]:
@@ -262,10 +263,10 @@ def test_every_case_is_found_as_constructed(lab: Lab, lab_archive: Path) -> None
 
 
 def test_the_u10_email_needs_its_own_context(lab: Lab, lab_archive: Path) -> None:
-    code = tree.open_tree(lab.tree)
-    cache = tree.MemoryCache()
-    default = tree.patch_ids(code, [lab.commits["s3"]], 3, cache)[lab.commits["s3"]]
-    wide = tree.patch_ids(code, [lab.commits["s3"]], 10, cache)[lab.commits["s3"]]
+    code = codetree.open_tree(lab.tree)
+    cache = codetree.MemoryCache()
+    default = codetree.patch_ids(code, [lab.commits["s3"]], 3, cache)[lab.commits["s3"]]
+    wide = codetree.patch_ids(code, [lab.commits["s3"]], 10, cache)[lab.commits["s3"]]
     report = digest_lab(lab, lab_archive)["s3@x"]
     patch = report.revision.patches[0]
     assert patch.context == 10
@@ -278,13 +279,13 @@ def test_without_the_stable_ref_only_master_counts(lab: Lab, lab_archive: Path) 
 
 
 def test_tree_range_limits_the_commits(lab: Lab, lab_archive: Path) -> None:
-    request = digest.Request(archive=lab_archive, range="HEAD", tree=lab.tree, tree_range=f"{lab.commits['s3']}..master")
-    series = {r.revision.key: r for r in digest.run(request).series}
+    request = pipeline.Request(archive=lab_archive, range="HEAD", tree=lab.tree, tree_range=f"{lab.commits['s3']}..master")
+    series = {r.revision.key: r for r in pipeline.run(request).series}
     assert series["s1-0@x"].status is Status.NEW and series["s3@x"].status is Status.NEW
     assert series["s7@x"].status is Status.MERGED
 
 
-class CountingCache(tree.MemoryCache):
+class CountingCache(codetree.MemoryCache):
     """Counts the commits whose patch-ids had to be computed."""
 
     def __init__(self) -> None:
@@ -297,17 +298,17 @@ class CountingCache(tree.MemoryCache):
 
 
 def test_patch_ids_are_computed_once_and_only_wide_where_needed(lab: Lab) -> None:
-    code = tree.open_tree(lab.tree, refs=("stable",))
+    code = codetree.open_tree(lab.tree, refs=("stable",))
     cache = CountingCache()
     since = datetime.datetime(2025, 2, 1, tzinfo=datetime.timezone.utc)
-    first = tree.commits(code, since, cache)
+    first = codetree.commits(code, since, cache)
     assert "ancient history" not in {c.subject for c in first}  # committed before `since`
     assert lab.commits["s9-unreachable"] not in {c.id for c in first}
     assert len(cache.computed) == len(first)
-    again = tree.commits(code, since, cache)
+    again = codetree.commits(code, since, cache)
     assert again == first and len(cache.computed) == len(first)
     wanted = {10: ((lab.commits["s3"], lab.commits["s1-1"]), frozenset({"d.c"}))}
-    wider = tree.wider_patch_ids(code, wanted, cache)
+    wider = codetree.wider_patch_ids(code, wanted, cache)
     assert list(wider[10]) == [lab.commits["s3"]]  # s1-1 touches a.c only
 
 
@@ -378,12 +379,12 @@ def test_tree_mode_errors_are_one_line(lab: Lab, lab_archive: Path, monkeypatch:
 @pytest.mark.parametrize("name", ["Link", "Message-ID", "Message-Id", "link"])
 def test_trailer_forms(name: str, value: str) -> None:
     message = f"a: subject\n\nBody.\n\n{name}: {value}\nSigned-off-by: A <a@b>\n"
-    assert tree.message_ids(message) == ("20250303.1234-1-ann@dev.org",)
+    assert codetree.message_ids(message) == ("20250303.1234-1-ann@dev.org",)
 
 
 def test_links_that_name_no_message() -> None:
     message = "x\n\nLink: https://bugzilla.kernel.org/show_bug.cgi?id=1\nLink: https://github.com/a/b/issues/2\n"
-    assert tree.message_ids(message) == ()
+    assert codetree.message_ids(message) == ()
 
 
 def test_diff_context_of_hunks() -> None:
@@ -449,7 +450,7 @@ def numbered_patches(cover: str, count: int) -> list[str]:
 
 def test_sample_hyperv_v4_merged_and_older_revisions_superseded(tmp_path: Path, kvm_archive: Path, kvm_messages: list[bytes]) -> None:
     code = kvm_tree(tmp_path / "qemu", kvm_messages, numbered_patches(HYPERV_V4, 7))
-    series = {r.revision.key: r for r in digest.run(digest.Request(archive=kvm_archive, range="HEAD", tree=code)).series}
+    series = {r.revision.key: r for r in pipeline.run(pipeline.Request(archive=kvm_archive, range="HEAD", tree=code)).series}
     assert series[HYPERV_V4].status is Status.MERGED
     assert series[HYPERV_V4].merged_count == 7
     assert {hit.how for m in series[HYPERV_V4].merged for hit in m.commits} == {How.PATCH_ID}
@@ -464,7 +465,7 @@ def test_sample_three_of_ten_tdx_patches_is_partially_merged(tmp_path: Path, kvm
     assert result.exit_code == 0, result.output
     row = next(line for line in result.stdout.splitlines() if "KVM: TDX: TD vcpu enter/exit" in line and "v3" in line)
     assert row.startswith("partially-merged 3/10")
-    series = {r.revision.key: r for r in digest.run(digest.Request(archive=kvm_archive, range="HEAD", tree=code)).series}
+    series = {r.revision.key: r for r in pipeline.run(pipeline.Request(archive=kvm_archive, range="HEAD", tree=code)).series}
     assert series[TDX].status is Status.PARTIALLY_MERGED and series[TDX].merged_count == 3
     assert series[TDX].revision.total == 10 and len(series[TDX].revision.patches) == 11
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from archives import make_mail
-from gitdigest import messages
+
+from gitdigest.mail import messages
 from gitdigest.model import RawMessage, Skipped
 
 DIFF = """---

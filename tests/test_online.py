@@ -13,15 +13,20 @@ import sqlite3
 import threading
 from pathlib import Path
 
-import pytest
-
 import local_lore
+import pytest
 from archives import EpochWriter, build_v2
 from conftest import digest_json, git, git_patch_id, invoke
-from gitdigest import corpus, fetch, hook, lore, match, online, provenance, series, settings, tree
-from gitdigest.messages import parse
-from gitdigest.model import LORE_EPOCH, RawMessage
 from local_lore import MAILS, Server
+
+from gitdigest import settings
+from gitdigest.hook import prepush, provenance
+from gitdigest.index import corpus
+from gitdigest.mail.messages import parse
+from gitdigest.model import LORE_EPOCH, RawMessage
+from gitdigest.online import fetch, lore, queries
+from gitdigest.series import grouping
+from gitdigest.tree import codetree, match
 
 
 @pytest.fixture(autouse=True)
@@ -241,9 +246,9 @@ def test_the_hook_lookup_names_a_pushed_commit_s_series_by_a_patchid_search(
     search = lore.Lore.search
     monkeypatch.setattr(lore.Lore, "search", lambda self, query: asked.append(query) or search(self, query))
     config = settings.load(root)
-    code = tree.open_tree(root)
+    code = codetree.open_tree(root)
     with fetch.store_index(settings.cache_dir(), config.lore, config.max_message_size, print) as idx:
-        commits = tree.read_commits(code, [head], idx.tree_patch_ids())
+        commits = codetree.read_commits(code, [head], idx.tree_patch_ids())
         assert commits[0].patch_id and not commits[0].msgids  # no Link:, and a reworded subject
         found, outcome = fetch.look_up(idx, commits, config.lore, config.max_message_size)
         assert found == {head: "d1@lore.test"} and outcome.offline == ""
@@ -252,7 +257,7 @@ def test_the_hook_lookup_names_a_pushed_commit_s_series_by_a_patchid_search(
         gathered = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))
         reports = provenance.reports(provenance.relevant(gathered.topics, {m.msgid for m in gathered.inside}))
         found_in_tree = match.match(reports, commits)
-        traced = provenance.trace(commits, reports, found_in_tree, gathered.replies, tree.messages(code, [head]))
+        traced = provenance.trace(commits, reports, found_in_tree, gathered.replies, codetree.messages(code, [head]))
     assert [s.revision.subject for s in traced.series] == ["lib: add frobnicate helper"]
     assert traced.series[0].origins[0].how.value == "patch-id" and traced.unposted == ()
     assert [r.kind for r in traced.series[0].on_list] == ["Reviewed-by"]
@@ -274,8 +279,8 @@ def test_the_pre_push_hook_with_no_archive_names_the_series_through_lore(
     monkeypatch.chdir(root)
     said: list[str] = []
     line = f"refs/heads/master {head} refs/heads/master {'0' * 40}\n"
-    outcome = hook.pre_push(["origin", str(tmp_path / "remote.git")], said.append, line)
-    assert outcome.verdict is hook.Verdict.PASS and not [s for s in said if s.startswith("warning")]
+    outcome = prepush.pre_push(["origin", str(tmp_path / "remote.git")], said.append, line)
+    assert outcome.verdict is prepush.Verdict.PASS and not [s for s in said if s.startswith("warning")]
     assert "lib: add frobnicate helper" in outcome.text
     assert "start" in outcome.text  # the first commit was never posted, and is named so
 
@@ -283,9 +288,9 @@ def test_the_pre_push_hook_with_no_archive_names_the_series_through_lore(
 def test_newer_revision_queries_are_b4_am_c_s() -> None:
     """`b4 am -c` (b4.mbox.get_extra_series): change-id first, else subject and sender, from the series' date on."""
     mails = [parse(RawMessage(MAILS[name], name)) for name in ("b2-0", "b2-1", "c1")]
-    revisions = {r.key: r for r in series.postings(mails)}
-    assert online.newer_query(revisions["b2-0@lore.test"]) == f'(nq:"change-id: {local_lore.CHANGE_ID}") AND d:20250304..'
-    assert online.newer_query(revisions["c1@lore.test"]) == '((s:"fs: trim the inode cache" AND f:"carol@example.org")) AND d:20250305..'
+    revisions = {r.key: r for r in grouping.postings(mails)}
+    assert queries.newer_query(revisions["b2-0@lore.test"]) == f'(nq:"change-id: {local_lore.CHANGE_ID}") AND d:20250304..'
+    assert queries.newer_query(revisions["c1@lore.test"]) == '((s:"fs: trim the inode cache" AND f:"carol@example.org")) AND d:20250305..'
 
 
 @pytest.mark.parametrize(

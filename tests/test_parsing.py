@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gitdigest import archive, messages
+from gitdigest.mail import archive, messages
 
 FIELDS = (
     "message-id", "subject", "from", "date", "in-reply-to", "references", "x-original-from",

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import git
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import git
 from gitdigest.errors import GitDigestError
-from gitdigest.patchid import email_patch_ids, tree_patch_ids
+from gitdigest.mail.patchid import email_patch_ids, tree_patch_ids
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 HEADER = "diff --git a/fs/io_uring.c b/fs/io_uring.c\n--- a/fs/io_uring.c\n+++ b/fs/io_uring.c\n"

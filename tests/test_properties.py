@@ -20,7 +20,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gitdigest import messages
+from gitdigest.mail import messages
 from gitdigest.model import Message, RawMessage, Skipped
 
 settings.register_profile(

@@ -13,10 +13,10 @@ import mailbox
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from archives import build_v2, make_mail
+from click.testing import CliRunner
 from conftest import git
+
 from gitdigest import cli
 
 DIFF = "---\n {f} | 1 +\n 1 file changed, 1 insertion(+)\n\ndiff --git a/{f} b/{f}\nindex 1111111..2222222 100644\n--- a/{f}\n+++ b/{f}\n@@ -1 +1,2 @@\n a\n+{f}\n"

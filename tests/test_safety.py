@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from archives import DIFF, build_v2, make_mail
+from click.testing import CliRunner
 from conftest import git
+
 from gitdigest import cli
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "gitdigest"

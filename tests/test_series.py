@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-
 from archives import build_v2, make_mail, read_mbox
 from conftest import loaded
-from gitdigest import archive, classify, digest, messages, series, topics
+
+from gitdigest import pipeline
+from gitdigest.mail import archive, messages
 from gitdigest.model import Message, RawMessage, Revision, SeriesReport, Status
+from gitdigest.series import classify, grouping, topics
 
 CORPUS = Path(__file__).parent / "data" / "series"
 CASES = sorted(p.stem for p in CORPUS.glob("*.mbox"))
@@ -19,7 +21,7 @@ CASES = sorted(p.stem for p in CORPUS.glob("*.mbox"))
 
 def load_mbox(path: Path) -> tuple[Message, ...]:
     """An mbox's messages parsed, each diff with its patch-id, as the pipeline does."""
-    return digest.load(RawMessage(data, hashlib.sha1(data).hexdigest()) for data in read_mbox(path)).messages
+    return pipeline.load(RawMessage(data, hashlib.sha1(data).hexdigest()) for data in read_mbox(path)).messages
 
 
 def posting_record(rev: Revision) -> dict:
@@ -51,9 +53,9 @@ def test_corpus_has_at_least_30_cases() -> None:
 @pytest.mark.parametrize("name", CASES)
 def test_corpus_case(name: str) -> None:
     expected = json.loads((CORPUS / f"{name}.json").read_text())
-    revisions = series.postings(load_mbox(CORPUS / f"{name}.mbox"))
+    revisions = grouping.postings(load_mbox(CORPUS / f"{name}.mbox"))
     assert [posting_record(r) for r in revisions] == expected["postings"]
-    found = series.topics(revisions)
+    found = grouping.topics(revisions)
     assert [[r.key for r in t.revisions] for t in found] == expected["topics"]
     reports = classify.classify(found, lambda rev: True)
     assert {r.revision.key: status_record(r) for r in reports} == expected["statuses"]
@@ -146,9 +148,9 @@ def _noise(day: int) -> bytes:
 def _digest(top: Path, spec: str) -> tuple[SeriesReport, ...]:
     """Statuses of the revisions in `spec`, seen against the whole archive, as the pipeline does."""
     inside = {m.msgid for m in loaded(top, spec)}
-    revisions = series.postings(loaded(top))
+    revisions = grouping.postings(loaded(top))
     return classify.classify(
-        series.topics(revisions), lambda rev: any(m.msgid in inside for m in rev.messages)
+        grouping.topics(revisions), lambda rev: any(m.msgid in inside for m in rev.messages)
     )
 
 
@@ -206,8 +208,8 @@ def test_hyperv_v2_and_v3_superseded_by_v4(kvm_archive: Path) -> None:
 def test_iouring_linked_topics(iouring_history) -> None:
     """The hand-checked sample: each topic's revisions, and the signal of every link."""
     sample = json.loads((CORPUS / "iouring-linked-topics.json").read_text())
-    revisions = series.postings(iouring_history.messages)
-    by_key = {t.revisions[0].key: t for t in series.topics(revisions)}
+    revisions = grouping.postings(iouring_history.messages)
+    by_key = {t.revisions[0].key: t for t in grouping.topics(revisions)}
     evidence = {(l.earlier, l.later, l.signal): l.evidence for l in topics.links(revisions)}
     for topic in sample["topics"]:
         found = by_key[topic["revisions"][0]]

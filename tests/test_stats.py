@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gitdigest import stats
 from gitdigest.model import Count, Person
+from gitdigest.people import stats
 
 
 def rows(*counts: int) -> list[Count]:

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from archives import build_v2, make_mail
+from click.testing import CliRunner
 from conftest import git
+
 from gitdigest import cli
 from gitdigest.render.common import clean
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__, settings, terminal
-from . import archive as archive_mod
-from .errors import GitDigestError
-from .render import FORMATS
-from .render.common import clean
+from gitdigest import __version__, settings
+from gitdigest.errors import GitDigestError
+from gitdigest.mail import archive as archive_mod
+from gitdigest.render import FORMATS, terminal
+from gitdigest.render.common import clean
 
 # The pipeline (digest) and the renderers are imported by the commands that use them:
 # the pre-push hook, run on every push, needs neither.
@@ -118,13 +118,13 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
     """
     if not (range_ or since or until or mbox):
         raise click.UsageError("give a range A..B, or --since/--until, or --mbox")
-    from . import digest
-    from .render import render
+    from gitdigest import pipeline
+    from gitdigest.render import render
 
     progress = Progress(sys.stderr.isatty())
     try:
         config = settings.load(Path.cwd())
-        request = digest.Request(
+        request = pipeline.Request(
             archive=_archive(archive, config),
             range=range_,
             since=settings.parse_date(since) if since else None,
@@ -143,7 +143,7 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
             tree_web=config.tree_web,
             online=config.lore if (config.online if online is None else online) else None,
         )
-        result = digest.run(request, progress, _note)
+        result = pipeline.run(request, progress, _note)
     except (GitDigestError, OSError, UnicodeError) as err:
         raise Failure(str(err)) from err
     finally:
@@ -168,18 +168,18 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
 @click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False), help="The index file (default: digest.index, else one per archive under $XDG_CACHE_HOME/gitdigest).")
 def index_command(archive, index_path) -> None:
     """Bring the archive's index up to date: parse what is new since the last run."""
-    from . import digest
+    from gitdigest import pipeline
 
     progress = Progress(sys.stderr.isatty())
     try:
         config = settings.load(Path.cwd())
-        request = digest.Request(
+        request = pipeline.Request(
             archive=_archive(archive, config),
             cache=settings.cache_dir(),
             max_message_size=config.max_message_size,
             index=index_path or config.index,
         )
-        path, done = digest.update_index(request, progress, _note)
+        path, done = pipeline.update_index(request, progress, _note)
     except (GitDigestError, OSError, UnicodeError) as err:
         raise Failure(str(err)) from err
     finally:
@@ -199,10 +199,10 @@ def hook_group() -> None:
 @click.option("--force", is_flag=True, help="Replace a pre-push hook that is not git-digest's.")
 def hook_install(force) -> None:
     """Install the pre-push hook where git looks for hooks (core.hooksPath, worktrees)."""
-    from . import hook  # only the hook commands need it
+    from gitdigest.hook import prepush  # only the hook commands need it
 
     try:
-        click.echo(f"installed {hook.install(Path.cwd(), force)}")
+        click.echo(f"installed {prepush.install(Path.cwd(), force)}")
     except (GitDigestError, OSError) as err:
         raise Failure(str(err)) from err
 
@@ -210,10 +210,10 @@ def hook_install(force) -> None:
 @hook_group.command("uninstall")
 def hook_uninstall() -> None:
     """Remove the pre-push hook, if it is git-digest's."""
-    from . import hook
+    from gitdigest.hook import prepush
 
     try:
-        path = hook.uninstall(Path.cwd())
+        path = prepush.uninstall(Path.cwd())
     except (GitDigestError, OSError) as err:
         raise Failure(str(err)) from err
     click.echo(f"removed {path}" if path else "no pre-push hook to remove")
@@ -229,9 +229,9 @@ def hook_pre_push(args) -> None:
     """
     say = lambda text: click.echo(clean(f"git-digest: {text}"), err=True)  # noqa: E731
     try:
-        from . import hook
+        from gitdigest.hook import prepush
 
-        outcome = hook.pre_push(args, say)
+        outcome = prepush.pre_push(args, say)
     except Exception as err:  # noqa: BLE001 - a broken hook never blocks a push
         say(f"warning: no pre-push summary: {type(err).__name__}: {err}")
         return
@@ -250,7 +250,7 @@ def _show(text: str, fmt: str, output: Path | None, color: str | None, pager: bo
     cwd = Path.cwd()
     tty = output is None and sys.stdout.isatty()
     if fmt == "text" and terminal.color_wanted(color, cwd, tty):
-        from .render.color import paint
+        from gitdigest.render.color import paint
 
         text = paint(text)
     command = terminal.pager_command(cwd) if tty and pager else None

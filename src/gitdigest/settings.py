@@ -10,9 +10,9 @@ from pathlib import Path
 
 import git
 
-from . import lore
-from .errors import ConfigError, RangeError
-from .messages import MAX_MESSAGE_SIZE
+from gitdigest.errors import ConfigError, RangeError
+from gitdigest.mail.messages import MAX_MESSAGE_SIZE
+from gitdigest.online import lore
 
 
 @dataclass(frozen=True)

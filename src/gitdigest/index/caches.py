@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import rows
-from .file import guarded
-from .schema import json_list
+from gitdigest.index import codec
+from gitdigest.index.file import guarded
+from gitdigest.index.schema import json_list
 
 if TYPE_CHECKING:
-    from .store import Index
+    from gitdigest.index.store import Index
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class CachedTopic:
 
     key: str
     data: str
-    """As `rows.encode_topic` writes it."""
+    """As `codec.encode_topic` writes it."""
     msgids: tuple[str, ...]
     """The message-ids of its revisions' messages: how a period finds its topics."""
     rows: tuple[int, ...]
@@ -53,7 +53,7 @@ class Topics:
                 " WHERE msgid IN (SELECT value FROM json_each(?))) ORDER BY ordinal"
             )
             params = (json_list(msgids),)
-        with guarded(self.index.path), rows.bulk():
+        with guarded(self.index.path), codec.bulk():
             return [(data, json.loads(named)) for data, named in self.index.db.execute(query, params)]
 
     def store(self, code: str, generation: int, topics: Sequence[CachedTopic]) -> bool:

@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from ..errors import DamagedIndexError, GitDigestError, IndexBusyError
-from .schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
+from gitdigest.errors import DamagedIndexError, GitDigestError, IndexBusyError
+from gitdigest.index.schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
 
 
 def default_path(cache: Path, top: Path) -> Path:

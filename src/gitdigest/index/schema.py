@@ -6,7 +6,7 @@ import dataclasses
 import json
 from collections.abc import Iterable
 
-from ..model import Message, Subject
+from gitdigest.model import Message, Subject
 
 SUBJECT = {f.name: i for i, f in enumerate(dataclasses.fields(Subject))}
 """Where a `Subject` field sits in a stored record's subject."""

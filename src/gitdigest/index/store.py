@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import archive, ingest, rows
-from ..archive import Archive
-from ..model import LORE_EPOCH, Message, Skipped
-from . import file
-from .caches import LoreAnswers, Topics, TreePatchIds
-from .file import WriteLock, guarded
-from .schema import PATCH_ID, SUBJECT, TITLE, field, json_list
+from gitdigest.index import codec, file, ingest
+from gitdigest.index.caches import LoreAnswers, Topics, TreePatchIds
+from gitdigest.index.file import WriteLock, guarded
+from gitdigest.index.schema import PATCH_ID, SUBJECT, TITLE, field, json_list
+from gitdigest.mail import archive
+from gitdigest.mail.archive import Archive
+from gitdigest.model import LORE_EPOCH, Message, Skipped
 
 Note = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
@@ -61,7 +61,7 @@ class Rows:
 def open_index(path: Path, arch: Archive, limit: int, note: Note = _quiet, wait: bool = True) -> Index:
     """Open the index at `path` for `arch`, creating or rebuilding it when it is not usable;
     with `wait=False`, an IndexBusyError when that needs another process to finish first."""
-    identity = {"archive": str(arch.top.resolve()), "parser": rows.fingerprint(limit), "limit": str(limit)}
+    identity = {"archive": str(arch.top.resolve()), "parser": codec.fingerprint(limit), "limit": str(limit)}
     file.prepare(path, identity, note, wait)
     return Index(path, file.connect(path))
 
@@ -160,7 +160,7 @@ class Index:
             self._bump()
         return count
 
-    def _insert(self, found: Sequence[rows.Row]) -> None:
+    def _insert(self, found: Sequence[codec.Row]) -> None:
         first = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM messages").fetchone()[0]
         self.db.executemany(
             "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -268,9 +268,9 @@ class Index:
     def _load(self, where: str, params: tuple[object, ...]) -> dict[int, Message]:
         """Records, in archive order; messages a `d` commit removed are left out."""
         query = f"SELECT seq, blob, record FROM messages WHERE {where} ORDER BY epoch, seq"
-        decode = rows.decoder()
+        decode = codec.decoder()
         found: dict[int, Message] = {}
-        with guarded(self.path), rows.bulk():
+        with guarded(self.path), codec.bulk():
             removed = self._removed()
             for seq, blob, record in self.db.execute(query, params):
                 if record is not None and blob not in removed:
@@ -323,7 +323,7 @@ class Index:
             row = self.db.execute(query, (message.commit, message.blob)).fetchone()
         return row[0] if row else None
 
-    def add_fetched(self, found: Sequence[rows.Row]) -> int:
+    def add_fetched(self, found: Sequence[codec.Row]) -> int:
         """Keep messages fetched from lore (rows of epoch LORE_EPOCH) whose message-id the
         index does not hold yet; how many were added."""
         with self.lock.held(), guarded(self.path), self.writing():

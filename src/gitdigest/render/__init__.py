@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from ..model import Digest
+from gitdigest.model import Digest
 
 FORMATS = ("html", "json", "markdown", "text")
 """The formats, each a module of this package with its own `render(digest) -> str`."""

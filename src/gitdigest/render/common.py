@@ -6,7 +6,7 @@ import datetime
 import re
 from collections import Counter
 
-from ..model import Digest, Revision, SeriesReport, Status
+from gitdigest.model import Digest, Revision, SeriesReport, Status
 
 TOP = 15
 # Terminal control sequences in mail must never reach a terminal (ECMA-48): string

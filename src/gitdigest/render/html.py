@@ -11,10 +11,35 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model import Count, Digest, Message, SeriesReport, Status
-from .common import TOP, clean, day, header_notes, label, merged_how, merged_ids, revision_history, row_note, tag, title
-from .links import LORE, commit_url, lore_list, message_url, revision_url
-from .tables import counts, duration, needs_attention, people_tables, percent, review_tables
+from gitdigest.model import Count, Digest, Message, SeriesReport, Status
+from gitdigest.render.common import (
+    TOP,
+    clean,
+    day,
+    header_notes,
+    label,
+    merged_how,
+    merged_ids,
+    revision_history,
+    row_note,
+    tag,
+    title,
+)
+from gitdigest.render.links import (
+    LORE,
+    commit_url,
+    lore_list,
+    message_url,
+    revision_url,
+)
+from gitdigest.render.tables import (
+    counts,
+    duration,
+    needs_attention,
+    people_tables,
+    percent,
+    review_tables,
+)
 
 BAR_WIDTH = 360.0
 """The length of the longest bar in a bar chart, in SVG units."""

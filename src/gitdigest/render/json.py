@@ -5,7 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Count, Digest, Match, Message, People, Person, Reviews, Revision, SeriesReport
+from gitdigest.model import (
+    Count,
+    Digest,
+    Match,
+    Message,
+    People,
+    Person,
+    Reviews,
+    Revision,
+    SeriesReport,
+)
 
 SCHEMA = 1
 

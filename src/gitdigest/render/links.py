@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from ..model import Digest, Period, Revision
+from gitdigest.model import Digest, Period, Revision
 
 LORE = "https://lore.kernel.org"
 # public-inbox's mid_escape: what may stay unescaped in a Message-ID inside a URL path.

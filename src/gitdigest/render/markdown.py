@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Count, Digest, SeriesReport, Status
-from ..stats import top
-from .common import (
-    TOP, clean, day, header_notes, label, merged_commits, merged_how, more_note, revision_history, row_note, tag, title,
+from gitdigest.model import Count, Digest, SeriesReport, Status
+from gitdigest.people.stats import top
+from gitdigest.render.common import (
+    TOP,
+    clean,
+    day,
+    header_notes,
+    label,
+    merged_commits,
+    merged_how,
+    more_note,
+    revision_history,
+    row_note,
+    tag,
+    title,
 )
-from .tables import Cell, Table, people_tables, review_tables
+from gitdigest.render.tables import Cell, Table, people_tables, review_tables
 
 
 def render(digest: Digest) -> str:

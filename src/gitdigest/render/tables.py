@@ -10,11 +10,11 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..identity import RELAY, UNKNOWN
-from ..model import Count, Digest, Reviewer, SeriesReport
-from ..stats import top
-from .common import TOP, day, more_note, tag
-from .links import revision_url
+from gitdigest.model import Count, Digest, Reviewer, SeriesReport
+from gitdigest.people.identity import RELAY, UNKNOWN
+from gitdigest.people.stats import top
+from gitdigest.render.common import TOP, day, more_note, tag
+from gitdigest.render.links import revision_url
 
 
 @dataclass(frozen=True)

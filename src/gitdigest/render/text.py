@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..model import Count, Digest, Message, SeriesReport, Status
-from ..stats import top
-from .common import (
-    TOP, clean, day, earlier_revisions, header_notes, label, merged_commits, merged_how, more_note, revision_history,
-    row_note, span, tag, title,
+from gitdigest.model import Count, Digest, Message, SeriesReport, Status
+from gitdigest.people.stats import top
+from gitdigest.render.common import (
+    TOP,
+    clean,
+    day,
+    earlier_revisions,
+    header_notes,
+    label,
+    merged_commits,
+    merged_how,
+    more_note,
+    revision_history,
+    row_note,
+    span,
+    tag,
+    title,
 )
 
 RULE = "-" * 70

@@ -240,9 +240,9 @@ def text(key: str) -> str:
     return SAMPLE[key]["text"]
 
 
-from content_qemu import *  # noqa: E402,F401,F403
 from content_linux import *  # noqa: E402,F401,F403
 from content_misc import *  # noqa: E402,F401,F403
+from content_qemu import *  # noqa: E402,F401,F403
 from content_replies import make_replies  # noqa: E402,F401
 
 SERIES = sorted(

@@ -6,8 +6,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from content import (
-    ADRIAN, AKIHIKO, ASHISH, ASHISH_SENDER, BINBIN, CHAO, FILES, ISAKU, KAI, K, PAOLO,
-    SEAN, VIVEK, YANG, Patch, Series, sob, text, tz,
+    ADRIAN,
+    AKIHIKO,
+    ASHISH,
+    ASHISH_SENDER,
+    BINBIN,
+    CHAO,
+    FILES,
+    ISAKU,
+    KAI,
+    PAOLO,
+    SEAN,
+    VIVEK,
+    YANG,
+    K,
+    Patch,
+    Series,
+    sob,
+    text,
+    tz,
 )
 
 

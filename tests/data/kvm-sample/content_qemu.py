@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from content import (
-    FILES, MAURO, PHILMD, PIERRICK, QEMU_ORDER, RTH, Patch, Series, rb, sob, text, tz,
+    FILES,
+    MAURO,
+    PHILMD,
+    PIERRICK,
+    QEMU_ORDER,
+    RTH,
+    Patch,
+    Series,
+    rb,
+    sob,
+    text,
+    tz,
 )
 
 # =====================================================================================

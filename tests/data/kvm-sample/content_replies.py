@@ -13,8 +13,20 @@ import re
 from datetime import datetime
 
 from content import (
-    ALEX, CLEMENT, CLG, DAVE, DREW, JASON, LEI, PAOLO, RTH, SEAN, XIAOYAO, Person,
-    rfc2047, tz,
+    ALEX,
+    CLEMENT,
+    CLG,
+    DAVE,
+    DREW,
+    JASON,
+    LEI,
+    PAOLO,
+    RTH,
+    SEAN,
+    XIAOYAO,
+    Person,
+    rfc2047,
+    tz,
 )
 
 PT, ET, CET, CN = tz(-8), tz(-5), tz(1), tz(8)

@@ -20,9 +20,12 @@ from typing import Protocol
 import git
 import pygit2
 
-from . import archive, identity, match, patchid, push
-from .errors import GitError, NotATreeError, RangeError
-from .model import Match, Person, SeriesReport, TreeCommit
+from gitdigest.errors import GitError, NotATreeError, RangeError
+from gitdigest.hook import push
+from gitdigest.mail import archive, patchid
+from gitdigest.model import Match, Person, SeriesReport, TreeCommit
+from gitdigest.people import identity
+from gitdigest.tree import match
 
 DEFAULT_CONTEXT = match.DEFAULT_CONTEXT
 MARGIN = datetime.timedelta(days=7)

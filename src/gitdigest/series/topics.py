@@ -27,8 +27,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .model import Message, Person, Revision, Topic
-from .postings import ancestors
+from gitdigest.model import Message, Person, Revision, Topic
+from gitdigest.series.postings import ancestors
 
 _TRAILING_VERSION = re.compile(r"[\s,;:(\[-]*\bv\d+[\])]?$")
 _STABLE_TREE = re.compile(r"^(?:v?\d+\.\d+(?:\.\d+)*(?:\.y)?|stable(?:-\S*)?|\S+\.y)$", re.I)

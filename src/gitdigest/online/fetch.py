@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import corpus, index, lore, messages, online, patchid, rows
-from .archive import Archive
-from .index import Index, Rows
-from .lore import Lore, LoreError
-from .model import LORE_EPOCH, RawMessage, TreeCommit
+from gitdigest import index
+from gitdigest.index import Index, Rows, codec, corpus
+from gitdigest.mail import messages, patchid
+from gitdigest.mail.archive import Archive
+from gitdigest.model import LORE_EPOCH, RawMessage, TreeCommit
+from gitdigest.online import lore, queries
+from gitdigest.online.lore import Lore, LoreError
 
 Select = Callable[[Index], Rows]
 """Which rows of the index are the period (see corpus.gather)."""
@@ -112,7 +114,7 @@ def revision_msgids(idx: Index, msgids: Iterable[str]) -> tuple[str, ...]:
     if not wanted:
         return ()
     gathered = corpus.gather(idx, lambda i: i.rows_matching(wanted, (), ()))
-    return tuple(dict.fromkeys(m.msgid for rev in online.holding(gathered.topics, wanted) for m in rev.messages))
+    return tuple(dict.fromkeys(m.msgid for rev in queries.holding(gathered.topics, wanted) for m in rev.messages))
 
 
 def store(cache: Path, config: lore.Config) -> Archive:
@@ -124,7 +126,7 @@ def store(cache: Path, config: lore.Config) -> Archive:
     return Archive(top=top, layout=2, epochs=())
 
 
-def fetched_rows(raws: Iterable[bytes], limit: int) -> list[rows.Row]:
+def fetched_rows(raws: Iterable[bytes], limit: int) -> list[codec.Row]:
     """Messages fetched from lore as index rows of epoch LORE_EPOCH; unusable ones left out."""
     parsed = []
     for data in raws:
@@ -132,21 +134,21 @@ def fetched_rows(raws: Iterable[bytes], limit: int) -> list[rows.Row]:
         result = messages.parse_full(raw, limit)
         if isinstance(result, messages.Parsed):
             parsed.append(result)
-    return [rows.parsed_row(p, int(p.message.date.timestamp())) for p in patchid.stamp(parsed)]
+    return [codec.parsed_row(p, int(p.message.date.timestamp())) for p in patchid.stamp(parsed)]
 
 
 def _complete(idx: Index, found: corpus.Corpus, client: Lore, limit: int) -> None:
     """Fetch the threads of the period's revisions that lack a patch or their cover letter."""
-    revisions = online.in_period(found.topics, {m.msgid for m in found.inside})
-    known = set(idx.rows_matching(online.answered(revisions), (), ()).msgids)
-    for msgid in online.to_complete(revisions, known):
+    revisions = queries.in_period(found.topics, {m.msgid for m in found.inside})
+    known = set(idx.rows_matching(queries.answered(revisions), (), ()).msgids)
+    for msgid in queries.to_complete(revisions, known):
         _thread(idx, client, msgid, limit)
 
 
 def _newer(idx: Index, found: corpus.Corpus, client: Lore, limit: int) -> None:
     """Search lore for revisions newer than the newest of each series in the period."""
-    for rev in online.latest(found.topics, {m.msgid for m in found.inside}):
-        query = online.newer_query(rev)
+    for rev in queries.latest(found.topics, {m.msgid for m in found.inside}):
+        query = queries.newer_query(rev)
         if query:
             _keep(idx, client.search(query), limit)
 
@@ -171,7 +173,7 @@ def _keep(idx: Index, raws: Sequence[bytes], limit: int) -> tuple[str, ...]:
 def _posting(idx: Index, commit: TreeCommit) -> str | None:
     """The commit's posting among the messages the index holds, or None."""
     hits = idx.rows_matching(commit.msgids, (commit.patch_id,) if commit.patch_id else (), (commit.subject,))
-    chosen = online.posting(commit, idx.by_rows(hits.rows).values())
+    chosen = queries.posting(commit, idx.by_rows(hits.rows).values())
     return chosen.msgid if chosen else None
 
 
@@ -180,7 +182,7 @@ def _ask(idx: Index, commit: TreeCommit, client: Lore, limit: int) -> str | None
     for msgid in commit.msgids:
         _thread(idx, client, msgid, limit)
     found = _posting(idx, commit)
-    for query in online.dig_queries(commit):
+    for query in queries.dig_queries(commit):
         if found is not None:
             break
         _keep(idx, client.search(query), limit)

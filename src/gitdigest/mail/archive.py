@@ -20,8 +20,8 @@ import git
 import pygit2
 from pygit2.enums import DeltaStatus, RepositoryOpenFlag, SortMode
 
-from .errors import GitError, NotAnArchiveError, RangeError
-from .model import RawMessage
+from gitdigest.errors import GitError, NotAnArchiveError, RangeError
+from gitdigest.model import RawMessage
 
 _EPOCH_NAME = re.compile(r"^(\d+)\.git$")
 _V1_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{38}$")

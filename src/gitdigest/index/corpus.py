@@ -10,17 +10,18 @@ a few hundred rows instead of all.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from . import archive, index, messages, rows, series, settings
-from .archive import Archive
-from .errors import DamagedIndexError
-from .index import Index, Note
-from .model import Message, MessageText, Skipped, Topic
+from gitdigest import index, settings
+from gitdigest.errors import DamagedIndexError
+from gitdigest.index import Index, Note, codec
+from gitdigest.mail import archive, messages
+from gitdigest.mail.archive import Archive
+from gitdigest.model import Message, MessageText, Skipped, Topic
+from gitdigest.series import grouping
 
 SHORT = 0.25
 """A period holding less than this share of the archive reads only its own topics."""
@@ -64,7 +65,7 @@ def with_index(arch: Archive, path: Path, limit: int, note: Note, work: Callable
 
 def gather(idx: Index, select: Callable[[Index], index.Rows]) -> Corpus:
     """The period `select` picks, with its topics and the replies to them."""
-    code = code_fingerprint()
+    code = codec.code_fingerprint()
     with idx.reading():
         period = select(idx)
         generation = idx.generation
@@ -76,25 +77,17 @@ def gather(idx: Index, select: Callable[[Index], index.Rows]) -> Corpus:
     if stored is None:
         topics = _topics(idx, history, code, generation)
     else:
-        decode = rows.topic_decoder(history)
+        decode = codec.topic_decoder(history)
         topics = tuple(decode(data) for data, _rows in stored)
     inside = tuple(history[r] for r in period.rows if r in history)
     return Corpus(inside, topics, tuple(history.values()), period.skipped)
-
-
-def code_fingerprint() -> str:
-    """A hash of gitdigest's own modules: cached topics belong to the code that made them."""
-    digest = hashlib.sha1()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
 
 
 def _short(idx: Index, period: index.Rows) -> Corpus:
     """A short period from the cached topics: only the rows it needs are read."""
     stored = idx.topics().data(period.msgids)
     loaded = idx.by_rows({*period.rows, *(r for _data, named in stored for r in named)})
-    decode = rows.topic_decoder(loaded)
+    decode = codec.topic_decoder(loaded)
     topics = tuple(decode(data) for data, _rows in stored)
     shown = {m.msgid for topic in topics for rev in topic.revisions for m in rev.messages}
     answering = idx.answering(shown)
@@ -107,12 +100,12 @@ def _short(idx: Index, period: index.Rows) -> Corpus:
 
 def _topics(idx: Index, history: Mapping[int, Message], code: str, generation: int) -> tuple[Topic, ...]:
     """Topics over the whole archive, cached in the index for the next run."""
-    topics = series.topics(series.postings(list(history.values())))
+    topics = grouping.topics(grouping.postings(list(history.values())))
     row_of = {id(message): row for row, message in history.items()}
     try:
         entries = []
         for topic in topics:
-            data, named = rows.encode_topic(topic, lambda m: row_of[id(m)])
+            data, named = codec.encode_topic(topic, lambda m: row_of[id(m)])
             msgids = {m.msgid for rev in topic.revisions for m in rev.messages}
             entries.append(index.CachedTopic(topic.key, data, tuple(msgids), tuple(named)))
     except (TypeError, KeyError):

@@ -6,9 +6,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .identity import NO_IDENTITY, Identity, bot_name
-from .model import Count, Message, Person, Reviewer, Revision, Stats, unique
-from .reviews import contributions, counted, most_used, ranked
+from gitdigest.model import Count, Message, Person, Reviewer, Revision, Stats, unique
+from gitdigest.people.identity import NO_IDENTITY, Identity, bot_name
+from gitdigest.people.reviews import contributions, counted, most_used, ranked
 
 
 @dataclass(frozen=True)

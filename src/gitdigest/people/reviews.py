@@ -12,8 +12,19 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
-from .identity import RELAY, UNKNOWN, Identity, bot_name, is_relay
-from .model import Count, Employer, Message, People, Person, Reviewer, Reviews, Revision, SeriesReport, unique
+from gitdigest.model import (
+    Count,
+    Employer,
+    Message,
+    People,
+    Person,
+    Reviewer,
+    Reviews,
+    Revision,
+    SeriesReport,
+    unique,
+)
+from gitdigest.people.identity import RELAY, UNKNOWN, Identity, bot_name, is_relay
 
 _KINDS = {"reviewed-by": "reviewed", "acked-by": "acked", "tested-by": "tested"}
 

@@ -13,9 +13,9 @@ import datetime
 from collections import Counter
 from collections.abc import Sequence
 
-from . import postings as split_postings
-from . import topics as linking
-from .model import Message, Revision, Topic, unique
+from gitdigest.model import Message, Revision, Topic, unique
+from gitdigest.series import postings as split_postings
+from gitdigest.series import topics as linking
 
 DUPLICATE_WINDOW = datetime.timedelta(hours=1)
 """A posting sent again this soon, unchanged, is a duplicate, not a resend."""

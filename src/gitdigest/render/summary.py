@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import Revision, TreeCommit
-from .provenance import KINDS, Origin, Provenance, PushedSeries, Review
-from .render.common import clean
+from gitdigest.hook.provenance import KINDS, Origin, Provenance, PushedSeries, Review
+from gitdigest.model import Revision, TreeCommit
+from gitdigest.render.common import clean
 
 SHOWN = 8
 """Commits listed per block; the rest are counted."""

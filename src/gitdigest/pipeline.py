@@ -11,10 +11,25 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import archive, classify, corpus, fetch, identity, lore, match, messages, patchid, reviews, series, settings, stats, tree
-from .errors import EmptyPeriodError
-from .index import Index, Update
-from .model import Digest, Message, MessageText, Period, RawMessage, SeriesReport, Skipped, Topic, TreeCommit
+from gitdigest import settings
+from gitdigest.errors import EmptyPeriodError
+from gitdigest.index import Index, Update, corpus
+from gitdigest.mail import archive, messages, patchid
+from gitdigest.model import (
+    Digest,
+    Message,
+    MessageText,
+    Period,
+    RawMessage,
+    SeriesReport,
+    Skipped,
+    Topic,
+    TreeCommit,
+)
+from gitdigest.online import fetch, lore
+from gitdigest.people import identity, reviews, stats
+from gitdigest.series import classify, grouping
+from gitdigest.tree import codetree, match
 
 Progress = Callable[[str, int, int], None]
 Note = Callable[[str], None]
@@ -81,7 +96,7 @@ def run(request: Request, progress: Progress = _quiet, note: Note = _silent) -> 
     request = _tree_mode(request)
     people = identity.load(request.tree, request.mailmap, request.orgmap)
     if request.mbox is not None:
-        return _finish(_run_mbox(request, progress, people), request, tree.MemoryCache())
+        return _finish(_run_mbox(request, progress, people), request, codetree.MemoryCache())
     if _lore_only(request):
         return _run_lore(request, note, people)
     arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
@@ -97,7 +112,7 @@ def update_index(request: Request, progress: Progress = _quiet, note: Note = _si
     return path, corpus.with_index(arch, path, request.max_message_size, note, lambda idx: idx.update(arch, progress))
 
 
-def _finish(result: Digest, request: Request, cache: tree.PatchIdCache, commits: Sequence[TreeCommit] | None = None) -> Digest:
+def _finish(result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None = None) -> Digest:
     return _merged(result, request, cache, commits) if request.tree is not None else result
 
 
@@ -109,25 +124,25 @@ def _tree_mode(request: Request) -> Request:
         return dataclasses.replace(request, tree=where)
     if not (request.range and request.archive and where) or request.mbox:
         return request
-    if not tree.names_range(where, request.range):
+    if not codetree.names_range(where, request.range):
         return request
-    since, until = tree.range_dates(tree.open_tree(where, request.range))
+    since, until = codetree.range_dates(codetree.open_tree(where, request.range))
     return dataclasses.replace(
         request, range=None, since=since, until=until + datetime.timedelta(seconds=1),
         tree=where, tree_range=request.range,
     )
 
 
-def _merged(result: Digest, request: Request, cache: tree.PatchIdCache, commits: Sequence[TreeCommit] | None) -> Digest:
+def _merged(result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None) -> Digest:
     """Each series' patches matched to tree commits (read here unless already read): merged,
     partially merged, and how."""
     assert request.tree is not None
-    code = tree.open_tree(request.tree, request.tree_range, request.tree_refs)
-    resolve = tree.canonical(code)
+    code = codetree.open_tree(request.tree, request.tree_range, request.tree_refs)
+    resolve = codetree.canonical(code)
     if commits is None:
         earliest = min((r.revision.date for r in result.series), default=None)
-        commits = tree.commits(code, earliest - tree.MARGIN if earliest else None, cache, resolve)
-    found = tree.matches(code, result.series, commits, cache, resolve)
+        commits = codetree.commits(code, earliest - codetree.MARGIN if earliest else None, cache, resolve)
+    found = codetree.matches(code, result.series, commits, cache, resolve)
     period = dataclasses.replace(result.period, tree=code.describe())
     return dataclasses.replace(result, series=match.settle(result.series, found), period=period)
 
@@ -173,7 +188,7 @@ def _read(request: Request, arch: archive.Archive, idx: Index, progress: Progres
 def _lore_only(request: Request) -> bool:
     """Online, with no archive, in a code tree where `A..B` are its commits: lore stands in for the archive."""
     where = request.tree or request.workdir
-    return bool(request.online and request.archive is None and request.range and where and tree.names_range(where, request.range))
+    return bool(request.online and request.archive is None and request.range and where and codetree.names_range(where, request.range))
 
 
 def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest:
@@ -181,13 +196,13 @@ def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest
     assert request.online is not None and request.range is not None
     request = dataclasses.replace(request, tree=request.tree or request.workdir, tree_range=request.range)
     assert request.tree is not None  # _lore_only saw a tree
-    code = tree.open_tree(request.tree, request.tree_range)
+    code = codetree.open_tree(request.tree, request.tree_range)
     store = fetch.store(request.cache or settings.cache_dir(), request.online)
 
     def work(idx: Index) -> Digest:
         assert request.online is not None
         # With a range, the tree's refs and dates do not matter: these are also the commits merged detection reads.
-        commits = tree.commits(code, None, idx.tree_patch_ids())
+        commits = codetree.commits(code, None, idx.tree_patch_ids())
         found, online = fetch.lore_corpus(idx, commits, request.online, request.max_message_size)
         if not found.inside:
             offline = f" ({online.offline})" if online.offline else ""
@@ -218,7 +233,7 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
     return _digest(
         Period(since=request.since, until=request.until, list_name=name, tree_web=request.tree_web),
         period,
-        series.topics(series.postings(loaded.messages)),
+        grouping.topics(grouping.postings(loaded.messages)),
         loaded.messages,
         loaded.skipped,
         texts,

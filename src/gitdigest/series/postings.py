@@ -23,7 +23,7 @@ import datetime
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .model import Message
+from gitdigest.model import Message
 
 WINDOW = datetime.timedelta(hours=1)
 """How far apart unthreaded patches of one posting may be sent."""

@@ -16,9 +16,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from . import classify
-from .match import Posted, normalised_subject, posted
-from .model import How, Match, Message, Person, Revision, SeriesReport, Topic, TreeCommit
+from gitdigest.model import (
+    How,
+    Match,
+    Message,
+    Person,
+    Revision,
+    SeriesReport,
+    Topic,
+    TreeCommit,
+)
+from gitdigest.series import classify
+from gitdigest.tree.match import Posted, normalised_subject, posted
 
 KINDS = ("Reviewed-by", "Acked-by", "Tested-by")
 _KIND = {kind.lower(): kind for kind in KINDS}

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence, Set
 
-from .match import normalised_subject
-from .model import Message, Revision, Topic, TreeCommit
+from gitdigest.model import Message, Revision, Topic, TreeCommit
+from gitdigest.tree.match import normalised_subject
 
 CLOCK_SKEW = datetime.timedelta(days=1)
 """b4 dig looks for mail dated up to a day after the commit: time zones, wrong clocks."""

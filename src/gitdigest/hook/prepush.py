@@ -20,9 +20,15 @@ from pathlib import Path
 import git
 import pygit2
 
-from . import archive, corpus, fetch, index, provenance, push, settings, summary, terminal, tree
-from .errors import GitDigestError
-from .model import Person, TreeCommit
+from gitdigest import index, settings
+from gitdigest.errors import GitDigestError
+from gitdigest.hook import provenance, push
+from gitdigest.index import corpus
+from gitdigest.mail import archive
+from gitdigest.model import Person, TreeCommit
+from gitdigest.online import fetch
+from gitdigest.render import summary, terminal
+from gitdigest.tree import codetree
 
 LIMIT = 500
 """The newest commits of a push that are looked at; a first push of a whole tree has more."""
@@ -113,9 +119,9 @@ def _run(args: Sequence[str], given: push.Push, say: Say) -> Outcome:
     if config.archive is None and not config.online:
         say("warning: no pre-push summary: digest.archive is not set (git config digest.archive PATH)")
         return Outcome(Verdict.PASS, "")
-    code = tree.open_tree(cwd)
+    code = codetree.open_tree(cwd)
     refs, spans = _refs(code, remote, updates)
-    ids, more = tree.sent(code, spans, LIMIT)
+    ids, more = codetree.sent(code, spans, LIMIT)
     if not ids:
         return Outcome(Verdict.PASS, "")
     found = _trace(code, config, ids, say)
@@ -126,28 +132,28 @@ def _run(args: Sequence[str], given: push.Push, say: Say) -> Outcome:
     return _verdict(config, found, text)
 
 
-def _refs(code: tree.CodeTree, remote: str, updates: Sequence[push.RefUpdate]) -> tuple[tuple[str, ...], list[push.Span]]:
+def _refs(code: codetree.CodeTree, remote: str, updates: Sequence[push.RefUpdate]) -> tuple[tuple[str, ...], list[push.Span]]:
     """The refs as the summary names them, and the commits each sends."""
-    remotes = tree.remote_names(code)
+    remotes = codetree.remote_names(code)
     spans, refs = [], []
     for update in updates:
-        if not tree.has_commit(code, update.local_oid):
+        if not codetree.has_commit(code, update.local_oid):
             continue  # a tag of a tree or a blob: no commits
-        known = not update.creates and tree.has_commit(code, update.remote_oid)
+        known = not update.creates and codetree.has_commit(code, update.remote_oid)
         spans.append(push.span(update, remote, remotes, known))
         refs.append(update.name + _state(code, update, known))
     return tuple(refs), spans
 
 
-def _state(code: tree.CodeTree, update: push.RefUpdate, known: bool) -> str:
+def _state(code: codetree.CodeTree, update: push.RefUpdate, known: bool) -> str:
     if update.creates:
         return f" (new {update.kind.value})"
-    if known and tree.rewrites(code, update.remote_oid, update.local_oid):
+    if known and codetree.rewrites(code, update.remote_oid, update.local_oid):
         return " (forced)"
     return ""
 
 
-def _trace(code: tree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance | None:
+def _trace(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance | None:
     """Where the commits come from, through the archive's index; None while another process
     builds it for the first time (an update in progress: the index as it last was)."""
     if config.archive is None:
@@ -165,20 +171,20 @@ def _trace(code: tree.CodeTree, config: settings.Settings, ids: Sequence[str], s
         elif not idx.complete:
             say(f"note: indexing {arch.top} for the first time; later pushes are quick")
         idx.update(arch, wait=False)
-        resolve = tree.canonical(code)
-        commits = tree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
+        resolve = codetree.canonical(code)
+        commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
         wanted = provenance.lookup(commits)
         found = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))
         return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
 
 
-def _trace_on_lore(code: tree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance:
+def _trace_on_lore(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance:
     """With no archive and digest.online: find the commits' series on lore as `b4 dig` does
     (Link: threads, then `patchid:` searches), cached in the lore store's own index."""
     note = lambda text: say(f"note: {text}")  # noqa: E731 - the index's note callback
     with fetch.store_index(settings.cache_dir(), config.lore, config.max_message_size, note) as idx:
-        resolve = tree.canonical(code)
-        commits = tree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
+        resolve = codetree.canonical(code)
+        commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
         found, outcome = fetch.lore_corpus(idx, commits, config.lore, config.max_message_size)
         if outcome.offline:
             say(f"warning: offline only: {outcome.offline}")
@@ -186,13 +192,13 @@ def _trace_on_lore(code: tree.CodeTree, config: settings.Settings, ids: Sequence
 
 
 def _provenance(
-    code: tree.CodeTree, ids: Sequence[str], commits: Sequence[TreeCommit], found: corpus.Corpus,
-    cache: tree.PatchIdCache, resolve: Callable[[Person], Person],
+    code: codetree.CodeTree, ids: Sequence[str], commits: Sequence[TreeCommit], found: corpus.Corpus,
+    cache: codetree.PatchIdCache, resolve: Callable[[Person], Person],
 ) -> provenance.Provenance:
     """The pushed commits against the series found for them, matched as merged detection matches."""
     reports = provenance.reports(provenance.relevant(found.topics, {m.msgid for m in found.inside}))
-    matches = tree.matches(code, reports, commits, cache, resolve)
-    return provenance.trace(commits, reports, matches, found.replies, tree.messages(code, ids))
+    matches = codetree.matches(code, reports, commits, cache, resolve)
+    return provenance.trace(commits, reports, matches, found.replies, codetree.messages(code, ids))
 
 
 def _verdict(config: settings.Settings, found: provenance.Provenance, text: str) -> Outcome:

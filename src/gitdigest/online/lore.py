@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
 
-from . import __version__
-from .errors import ConfigError, GitDigestError
+from gitdigest import __version__
+from gitdigest.errors import ConfigError, GitDigestError
 
 DEFAULT_URL = "https://lore.kernel.org/all"
 """Where b4 looks by default (`b4.midmask` is `https://lore.kernel.org/all/%s`)."""

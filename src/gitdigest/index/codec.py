@@ -13,20 +13,20 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import functools
 import gc
 import hashlib
 import importlib.metadata
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
-from .messages import Parsed
-from .model import Message, Person, Revision, Skipped, Subject, Topic, Trailer
+from gitdigest.mail.messages import Parsed
+from gitdigest.model import Message, Person, Revision, Skipped, Subject, Topic, Trailer
 
 _FIELDS = dataclasses.fields(Message)
-_PARSER_MODULES = ("archive.py", "ingest.py", "messages.py", "model.py", "patchid.py", "rows.py")
 _SUBJECT_FIELDS = tuple(f.name for f in dataclasses.fields(Subject))
 _PREFIXES = _SUBJECT_FIELDS.index("prefixes")
 _REVISION_FIELDS = dataclasses.fields(Revision)
@@ -73,14 +73,27 @@ def skipped_row(skip: Skipped, epoch: int, time: int, removed: bool) -> Row:
 
 
 def fingerprint(limit: int) -> str:
-    """What decides the rows: the size limit, b4's version, and gitdigest's parsing code."""
+    """What decides the rows: the size limit, b4's version, and gitdigest's own code."""
     try:
         b4 = importlib.metadata.version("b4")
     except importlib.metadata.PackageNotFoundError:
         b4 = "?"
-    digest = hashlib.sha1(f"{limit}:{b4}".encode())
-    for name in _PARSER_MODULES:
-        digest.update((Path(__file__).parent / name).read_bytes())
+    return hashlib.sha1(f"{limit}:{b4}:{code_fingerprint()}".encode()).hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of every module of the package, by path and content.
+
+    Rows and cached topics belong to the code that made them. Hashing the whole
+    package, not a list of parser files, means that moving code into a new module
+    can never serve rows made by other code.
+    """
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha1()
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(source.read_bytes())
     return digest.hexdigest()
 
 

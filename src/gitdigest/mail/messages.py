@@ -21,7 +21,15 @@ from email.parser import BytesParser
 from email.policy import compat32
 from types import ModuleType
 
-from .model import Message, MessageText, Person, RawMessage, Skipped, Subject, Trailer
+from gitdigest.model import (
+    Message,
+    MessageText,
+    Person,
+    RawMessage,
+    Skipped,
+    Subject,
+    Trailer,
+)
 
 _PARSER = BytesParser(policy=compat32)
 # A line that ends the feedparser's headers (feedparser.headerRE fails on it).

@@ -22,7 +22,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .model import CommitMatch, How, Match, Message, Person, Revision, SeriesReport, Status, TreeCommit
+from gitdigest.model import (
+    CommitMatch,
+    How,
+    Match,
+    Message,
+    Person,
+    Revision,
+    SeriesReport,
+    Status,
+    TreeCommit,
+)
 
 DEFAULT_CONTEXT = 3
 CLOCK_SKEW = datetime.timedelta(days=1)

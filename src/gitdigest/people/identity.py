@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pygit2
 
-from .errors import ConfigError
-from .model import Person
+from gitdigest.errors import ConfigError
+from gitdigest.model import Person
 
 UNKNOWN = "(Unknown)"
 """The employer of an address no map names, as gitdm calls it."""

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import pygit2
 from pygit2.enums import SortMode
 
-from . import archive, messages, patchid
-from .archive import Archive, Epoch
-from .rows import Row, parsed_row, skipped_row
+from gitdigest.index.codec import Row, parsed_row, skipped_row
+from gitdigest.mail import archive, messages, patchid
+from gitdigest.mail.archive import Archive, Epoch
 
 PARALLEL_FROM = 1500
 """Fewer new commits than this are parsed in-process: starting workers costs more."""

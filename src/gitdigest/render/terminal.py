@@ -15,7 +15,7 @@ from pathlib import Path
 
 import git
 
-from .errors import GitDigestError
+from gitdigest.errors import GitDigestError
 
 # What git's pager.c puts in the pager's environment, unless the user set it (PAGER_ENV).
 PAGER_ENV = {"LESS": "FRX", "LV": "-c"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from .model import Revision, SeriesReport, Status, Topic
+from gitdigest.model import Revision, SeriesReport, Status, Topic
 
 
 def classify(
