@@ -37,8 +37,12 @@ import synthetic  # noqa: E402
 from common import arguments, clone_iouring, median_time, raw_read_floor  # noqa: E402
 
 from gitdigest import index
+from gitdigest.index import ingest
 from gitdigest.mail import archive, messages  # noqa: E402
-from gitdigest.model import Message  # noqa: E402
+from gitdigest.model import (
+    MAX_MESSAGE_SIZE,
+    Message,  # noqa: E402
+)
 
 ZERO = "0" * 40
 
@@ -55,8 +59,8 @@ def git(*args: str, cwd: Path, env: dict[str, str] | None = None, data: str | No
 def posts(top: Path, index_path: Path) -> tuple[archive.Archive, list[Message]]:
     """The archive and every `[PATCH liburing]` post with a patch-id, from the warm index."""
     arch = archive.open_archive(top)
-    with index.open_index(index_path, arch, messages.MAX_MESSAGE_SIZE) as idx:
-        idx.update(arch)
+    with index.open_index(index_path, arch, MAX_MESSAGE_SIZE) as idx:
+        ingest.update(idx, arch)
         found = list(idx.everything().values())
     liburing = [m for m in found if m.is_patch and m.patch_id and any(p.lower() == "liburing" for p in m.subject.prefixes)]
     return arch, liburing

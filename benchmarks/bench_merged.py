@@ -34,7 +34,7 @@ import synthetic  # noqa: E402
 from common import arguments, clone_iouring, median_time  # noqa: E402
 
 from gitdigest.mail import archive, messages, patchid
-from gitdigest.model import Message, SeriesReport, Status  # noqa: E402
+from gitdigest.model import Message, Parsed, SeriesReport, Status  # noqa: E402
 from gitdigest.series import classify, grouping
 from gitdigest.tree import codetree, match  # noqa: E402
 
@@ -54,7 +54,7 @@ class Post:
 def load(top: Path) -> tuple[list[Message], dict[str, str]]:
     """Every message with its patch-id, and the bodies of liburing patches."""
     raws = archive.read(archive.select_range(archive.open_archive(top), "HEAD"))
-    parsed = [p for p in map(messages.parse_full, raws) if isinstance(p, messages.Parsed)]
+    parsed = [p for p in map(messages.parse_full, raws) if isinstance(p, Parsed)]
     ids = patchid.email_patch_ids([p.body for p in parsed])
     out = [dataclasses.replace(p.message, patch_id=pid) if p.message.has_diff else p.message for p, pid in zip(parsed, ids)]
     bodies = {p.message.msgid: p.body for p in parsed if _is_liburing(p.message)}

@@ -21,14 +21,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from common import arguments, clone_iouring, median_time  # noqa: E402
 
 from gitdigest.mail import archive, messages, patchid
-from gitdigest.model import Message  # noqa: E402
+from gitdigest.model import (
+    Message,  # noqa: E402
+    Parsed,
+)
 from gitdigest.series import grouping, topics  # noqa: E402
 
 
 def load(top: Path) -> list[Message]:
     """Every message of the archive, parsed, with patch-ids, as the pipeline gives them."""
     raws = archive.read(archive.select_range(archive.open_archive(top), "HEAD"))
-    parsed = [p for p in map(messages.parse_full, raws) if isinstance(p, messages.Parsed)]
+    parsed = [p for p in map(messages.parse_full, raws) if isinstance(p, Parsed)]
     ids = patchid.email_patch_ids([p.body for p in parsed])
     return [
         dataclasses.replace(p.message, patch_id=pid) if p.message.has_diff else p.message

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from gitdigest import cli
 from gitdigest.hook import prepush, push
 from gitdigest.hook.provenance import Provenance, PushedSeries, Review, reviews_in
-from gitdigest.model import Person, Revision, TreeCommit
+from gitdigest.model import Person, Revision, Span, TreeCommit
 from gitdigest.render import summary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ def test_new_branch_has_zero_remote_oid() -> None:
     update = push.parse_line(f"refs/heads/topic {A} refs/heads/topic {ZERO}\n")
     assert update is not None and update.creates and not update.deletes
     assert update.kind is push.Kind.BRANCH and update.name == "topic"
-    assert push.span(update, "origin", {"origin"}, known=False) == push.Span(A, (), "origin")
+    assert push.span(update, "origin", {"origin"}, known=False) == Span(A, (), "origin")
 
 
 def test_deletion_has_zero_local_oid() -> None:
@@ -66,9 +66,9 @@ def test_update_and_force_push_hide_what_the_remote_holds() -> None:
     assert update is not None and not update.creates
     # A force push looks the same on stdin: the remote's old commit, when this
     # repository has it, and the remote-tracking refs are what the remote holds.
-    assert push.span(update, "origin", {"origin"}, known=True) == push.Span(A, (B,), "origin")
+    assert push.span(update, "origin", {"origin"}, known=True) == Span(A, (B,), "origin")
     # Someone else pushed and we have not fetched: their commit is unknown here.
-    assert push.span(update, "origin", {"origin"}, known=False) == push.Span(A, (), "origin")
+    assert push.span(update, "origin", {"origin"}, known=False) == Span(A, (), "origin")
 
 
 def test_a_remote_given_as_url_excludes_every_remote() -> None:

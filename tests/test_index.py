@@ -17,10 +17,10 @@ from conftest import checksums, digest_process, finished, git, loaded, stored
 
 from gitdigest import cli, index, pipeline, render
 from gitdigest.index import codec, corpus, ingest
-from gitdigest.mail import archive, messages
-from gitdigest.model import Message, Person, Subject, Trailer
+from gitdigest.mail import archive
+from gitdigest.model import MAX_MESSAGE_SIZE, Message, Person, Subject, Trailer
 
-LIMIT = messages.MAX_MESSAGE_SIZE
+LIMIT = MAX_MESSAGE_SIZE
 
 
 def opened(top: Path, path: Path, notes: list[str] | None = None) -> tuple[index.Index, archive.Archive]:
@@ -32,12 +32,12 @@ def test_incremental_update_parses_only_new_messages(tmp_path: Path) -> None:
     top = build_v2(tmp_path / "list", mails(0, 40))
     idx, arch = opened(top, tmp_path / "i.sqlite3")
     with idx:
-        first = idx.update(arch)
-        again = idx.update(arch)
+        first = ingest.update(idx, arch)
+        again = ingest.update(idx, arch)
         writer = EpochWriter(top / "git" / "0.git")
         for data in mails(40, 3):
             writer.add(data)
-        later = idx.update(arch)
+        later = ingest.update(idx, arch)
     assert (first.parsed, first.added, first.total) == (40, 40, 40)
     assert again.parsed == 0
     assert (later.parsed, later.added, later.dropped, later.total) == (3, 3, 0, 43)
@@ -48,11 +48,11 @@ def test_a_new_epoch_is_picked_up(tmp_path: Path) -> None:
     top = build_v2(tmp_path / "list", mails(0, 10))
     idx, arch = opened(top, tmp_path / "i.sqlite3")
     with idx:
-        idx.update(arch)
+        ingest.update(idx, arch)
         build_v2(tmp_path / "more", mails(10, 4))
         (tmp_path / "more" / "git" / "0.git").rename(top / "git" / "1.git")
         arch = archive.open_archive(top)
-        done = idx.update(arch)
+        done = ingest.update(idx, arch)
     assert (done.parsed, done.total) == (4, 14)
     assert stored(tmp_path / "i.sqlite3") == loaded(top)
 
@@ -61,7 +61,7 @@ def test_a_v1_archive_is_indexed_as_read(tmp_path: Path) -> None:
     top = build_v1(tmp_path / "v1.git", mails(0, 12))
     idx, arch = opened(top, tmp_path / "i.sqlite3")
     with idx:
-        assert idx.update(arch).parsed == 12
+        assert ingest.update(idx, arch).parsed == 12
     assert stored(tmp_path / "i.sqlite3") == loaded(top)
 
 
@@ -70,7 +70,7 @@ def test_history_rewritten_under_the_index(tmp_path: Path) -> None:
     epoch = top / "git" / "0.git"
     idx, arch = opened(top, tmp_path / "i.sqlite3")
     with idx:
-        idx.update(arch)
+        ingest.update(idx, arch)
         # Drop the last four messages and post two others in their place.
         repo = pygit2.Repository(str(epoch))
         base = repo.revparse_single("HEAD~4").id
@@ -78,7 +78,7 @@ def test_history_rewritten_under_the_index(tmp_path: Path) -> None:
         writer = EpochWriter(epoch)
         for data in mails(100, 2, prefix="new"):
             writer.add(data)
-        done = idx.update(arch)
+        done = ingest.update(idx, arch)
     assert (done.dropped, done.parsed, done.total) == (4, 2, 8)
     assert stored(tmp_path / "i.sqlite3") == loaded(top)
 
@@ -87,11 +87,11 @@ def test_an_epoch_recreated_from_scratch_is_indexed_anew(tmp_path: Path) -> None
     top = build_v2(tmp_path / "list", mails(0, 6))
     idx, arch = opened(top, tmp_path / "i.sqlite3")
     with idx:
-        idx.update(arch)
+        ingest.update(idx, arch)
         build_v2(tmp_path / "other", mails(50, 3, prefix="other"))
         (top / "git" / "0.git").rename(tmp_path / "old.git")
         (tmp_path / "other" / "git" / "0.git").rename(top / "git" / "0.git")
-        done = idx.update(arch)
+        done = ingest.update(idx, arch)
     assert (done.dropped, done.parsed, done.total) == (6, 3, 3)
     assert stored(tmp_path / "i.sqlite3") == loaded(top)
 
@@ -134,7 +134,7 @@ def test_readers_do_not_wait_for_the_writer(tmp_path: Path) -> None:
     path = tmp_path / "i.sqlite3"
     idx, arch = opened(top, path)
     with idx:
-        idx.update(arch)
+        ingest.update(idx, arch)
     writer = index.WriteLock(path)
     with writer.held() as mine:
         assert mine
@@ -145,9 +145,9 @@ def test_readers_do_not_wait_for_the_writer(tmp_path: Path) -> None:
             cache.put({"a" * 40: "b" * 40}, 3)  # a cache: skipped, not waited for
             assert cache.get(["a" * 40], 3) == {}
             EpochWriter(top / "git" / "0.git").add(mails(20, 1)[0])
-            assert reader.update(arch, wait=False).parsed == 0  # what a hook does
+            assert ingest.update(reader, arch, wait=False).parsed == 0  # what a hook does
     with opened(top, path)[0] as reader:
-        assert reader.update(arch).parsed == 1
+        assert ingest.update(reader, arch).parsed == 1
     with opened(top, path)[0] as reader:
         cache = reader.tree_patch_ids()
         cache.put({"a" * 40: "b" * 40, "c" * 40: None}, 3)
@@ -167,7 +167,7 @@ def test_a_reader_that_will_not_wait_lets_a_checkpoint_finish(tmp_path: Path) ->
     path = tmp_path / "i.sqlite3"
     idx, arch = opened(top, path)
     with idx:
-        idx.update(arch)
+        ingest.update(idx, arch)
         idx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     whole = path.read_bytes()
     with index.WriteLock(path).held():
@@ -224,7 +224,7 @@ def test_damage_found_in_use_rebuilds_once(tmp_path: Path) -> None:
     path = tmp_path / "i.sqlite3"
     idx, arch = opened(top, path)
     with idx:
-        idx.update(arch)
+        ingest.update(idx, arch)
         idx.db.execute("DROP TABLE epochs")  # a query fails, as on a damaged page
     notes: list[str] = []
     found = pipeline.run(pipeline.Request(archive=top, range="HEAD", index=path), note=notes.append)
@@ -354,7 +354,7 @@ def test_iouring_index_equals_the_index_free_parse(iouring: Path, iouring_histor
     path = tmp_path / "iouring.sqlite3"
     idx, arch = opened(iouring, path)
     with idx:
-        done = idx.update(arch)
+        done = ingest.update(idx, arch)
         assert done.parsed == 33495
         assert tuple(idx.everything().values()) == iouring_history.messages
         assert idx.rows_between(None, None).skipped == iouring_history.skipped

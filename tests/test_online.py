@@ -23,7 +23,7 @@ from gitdigest import settings
 from gitdigest.hook import prepush, provenance
 from gitdigest.index import corpus
 from gitdigest.mail.messages import parse
-from gitdigest.model import LORE_EPOCH, RawMessage
+from gitdigest.model import LORE_EPOCH, LoreConfig, RawMessage
 from gitdigest.online import fetch, lore, queries
 from gitdigest.series import grouping
 from gitdigest.tree import codetree, match
@@ -304,7 +304,7 @@ def test_newer_revision_queries_are_b4_am_c_s() -> None:
     ],
 )
 def test_the_lore_url_honours_b4_s_keys(explicit: str, midmask: str, searchmask: str, url: str) -> None:
-    assert lore.base_url(explicit, midmask, searchmask) == url
+    assert settings.base_url(explicit, midmask, searchmask) == url
 
 
 def test_bad_online_settings_are_one_line_errors(tmp_path: Path) -> None:
@@ -329,7 +329,7 @@ def test_the_inbox_serves_what_b4_asks_for(lore_server: Server) -> None:
     for path in ("a1@lore.test/", "a1@lore.test/raw", "a1@lore.test/t.mbox.gz", "new.atom"):
         with opener.open(f"{lore_server.url}/{path}", timeout=10) as answer:
             assert answer.status == 200, path
-    node = lore.Lore(lore.Config(lore_server.url, timeout=10))
+    node = lore.Lore(LoreConfig(lore_server.url, timeout=10))
     assert len(node.thread("a1@lore.test")) == 3  # the whole thread, cover letter included
     assert node.thread("nosuch@lore.test") == []
     # liblore posts `x=m`, which public-inbox reads as its "full threads" button: whole threads.

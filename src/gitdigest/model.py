@@ -103,6 +103,24 @@ LORE_EPOCH = 2**31 - 1
 """The `epoch` of a message that online mode fetched from lore: the local archive lacks it.
 It sorts after every real epoch, so a message the archive gains later is read from the archive."""
 
+MAX_MESSAGE_SIZE = 10 * 1024 * 1024
+"""Messages larger than this (`digest.maxMessageSize`, default 10 MiB) are skipped, not read."""
+DEFAULT_LORE_URL = "https://lore.kernel.org/all"
+"""Where b4 looks by default (`b4.midmask` is `https://lore.kernel.org/all/%s`)."""
+
+@dataclass(frozen=True)
+class LoreConfig:
+    """Which public-inbox server online mode asks, and how long it waits."""
+
+    url: str = DEFAULT_LORE_URL
+    """The inbox URL that message-ids and searches go under: `https://lore.kernel.org/all`."""
+    timeout: float | None = None
+    """Seconds to connect and to wait for each answer (`digest.onlineTimeout`); None: liblore's
+    own (`lore.requestTimeout`, else 5 s to connect and 30 s to read)."""
+    limit: int = 100
+    """Requests one run may make (`digest.onlineLimit`): the newest series are asked about first."""
+
+
 
 @dataclass(frozen=True)
 class Message:
@@ -435,3 +453,25 @@ class Digest:
     message_count: int = 0
     people: People = field(default_factory=People)
     reviews: Reviews = field(default_factory=Reviews)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed message with its decoded body, which the patch-id stage needs once."""
+
+    message: Message
+    body: str
+    description: str | None
+    """The commit message or cover letter text (`description(body)`); None for a reply."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """The commits one update sends that the remote lacks, as `git rev-list` names them."""
+
+    tip: str
+    """What the local side reaches: the local oid (a tag is peeled to its commit)."""
+    hide: tuple[str, ...]
+    """What the remote ref already holds: its old oid, when this repository has that object."""
+    remotes: str | None
+    """Whose remote-tracking refs the remote already holds: `--remotes=<remote>`; None: every remote's."""

@@ -13,12 +13,15 @@ from pathlib import Path
 
 from gitdigest import settings
 from gitdigest.errors import EmptyPeriodError
-from gitdigest.index import Index, Update, corpus
-from gitdigest.mail import archive, messages, patchid
+from gitdigest.index import Index, Update, corpus, ingest
+from gitdigest.mail import archive, messages, parsing
 from gitdigest.model import (
+    MAX_MESSAGE_SIZE,
     Digest,
+    LoreConfig,
     Message,
     MessageText,
+    Parsed,
     Period,
     RawMessage,
     SeriesReport,
@@ -57,7 +60,7 @@ class Request:
     """Refs besides HEAD whose commits count as merged (digest.treeRefs)."""
     workdir: Path | None = None
     """Where the command runs: in a code tree, `A..B` there names tree commits (tree mode)."""
-    max_message_size: int = messages.MAX_MESSAGE_SIZE
+    max_message_size: int = MAX_MESSAGE_SIZE
     """Larger messages are skipped unparsed (digest.maxMessageSize)."""
     index: Path | None = None
     """The index file (--index, digest.index); None: one per archive under `cache`."""
@@ -67,7 +70,7 @@ class Request:
     """A gitdm employer map: a directory like QEMU's contrib/gitdm/, or a gitdm.config (digest.orgmap)."""
     tree_web: str = ""
     """A commit's web page, `%s` for its id (digest.treeWeb), for links in the HTML report."""
-    online: lore.Config | None = None
+    online: LoreConfig | None = None
     """Where online mode fetches what the archive lacks (--online, digest.online); None: offline."""
 
 
@@ -109,7 +112,7 @@ def update_index(request: Request, progress: Progress = _quiet, note: Note = _si
     """Bring the archive's index up to date (`git digest index`); where it is, what was done."""
     arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
     path = corpus.index_path(request.index, request.cache, arch)
-    return path, corpus.with_index(arch, path, request.max_message_size, note, lambda idx: idx.update(arch, progress))
+    return path, corpus.with_index(arch, path, request.max_message_size, note, lambda idx: ingest.update(idx, arch, progress))
 
 
 def _finish(result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None = None) -> Digest:
@@ -149,7 +152,7 @@ def _merged(result: Digest, request: Request, cache: codetree.PatchIdCache, comm
 
 def _read(request: Request, arch: archive.Archive, idx: Index, progress: Progress, people: identity.Identity) -> Digest:
     """Digest the requested period of an archive, through its index."""
-    idx.update(arch, progress)
+    ingest.update(idx, arch, progress)
     if request.range:
         selection = archive.select_range(arch, request.range)
         commits = tuple(_commits(selection))
@@ -250,22 +253,15 @@ def load(
     raws: Iterable[RawMessage],
     progress: Progress = _quiet,
     total: int = 0,
-    limit: int = messages.MAX_MESSAGE_SIZE,
+    limit: int = MAX_MESSAGE_SIZE,
 ) -> Loaded:
     """Parse raw messages, drop those a `d` commit removed, and give every diff its patch-id."""
-    parsed: list[messages.Parsed] = []
-    skipped: list[Skipped] = []
-    removed: set[str] = set()
-    for done, raw in enumerate(raws, 1):
-        result = messages.parse_full(raw, limit)
-        (parsed if isinstance(result, messages.Parsed) else skipped).append(result)
-        if raw.removed:
-            removed.add(raw.blob)
-        if done % 1000 == 0:
-            progress("parsing", done, total)
+    given = list(raws)
     # public-inbox's `d` blob is the removed message's own blob (V2Writable keeps the raw bytes).
-    kept = patchid.stamp([p for p in parsed if p.message.blob not in removed])
-    return Loaded(tuple(p.message for p in kept), tuple(skipped))
+    removed = {raw.blob for raw in given if raw.removed}
+    results = parsing.parse_all(given, limit, progress, total)
+    kept = [r.message for r in results if isinstance(r, Parsed) and r.message.blob not in removed]
+    return Loaded(tuple(kept), tuple(r for r in results if isinstance(r, Skipped)))
 
 
 def _digest(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
 from gitdigest.errors import ConfigError, RangeError
-from gitdigest.mail.messages import MAX_MESSAGE_SIZE
-from gitdigest.online import lore
+from gitdigest.model import DEFAULT_LORE_URL, MAX_MESSAGE_SIZE, LoreConfig
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Settings:
     """`digest.treeWeb`: a commit's web page, `%s` for its id (cgit `.../commit/?id=%s`, GitHub `.../commit/%s`)."""
     online: bool = False
     """`digest.online`: fetch from lore what the local archive lacks, as `--online` does."""
-    lore: lore.Config = lore.Config()
+    lore: LoreConfig = LoreConfig()
     """Where online mode asks: `digest.onlineUrl`, else b4's `b4.midmask`, else lore.kernel.org;
     `digest.onlineTimeout`, else liblore's own timeout; and `digest.onlineLimit` requests a run."""
     hook_block: bool = False
@@ -68,10 +68,10 @@ def load(cwd: Path) -> Settings:
         orgmap=Path(values["digest.orgmap"]).expanduser() if values.get("digest.orgmap") else None,
         tree_web=values.get("digest.treeweb", ""),
         online=_bool("digest.online", values.get("digest.online")),
-        lore=lore.Config(
-            lore.base_url(values.get("digest.onlineurl", ""), values.get("b4.midmask", ""), values.get("b4.searchmask", "")),
-            lore.timeout(values.get("digest.onlinetimeout")),
-            lore.limit(values.get("digest.onlinelimit")),
+        lore=LoreConfig(
+            base_url(values.get("digest.onlineurl", ""), values.get("b4.midmask", ""), values.get("b4.searchmask", "")),
+            timeout(values.get("digest.onlinetimeout")),
+            limit(values.get("digest.onlinelimit")),
         ),
         hook_block=_bool("digest.hook.block", values.get("digest.hook.block")),
         hook_block_unposted=_bool("digest.hook.blockUnposted", values.get("digest.hook.blockunposted")),
@@ -141,3 +141,40 @@ def cache_dir() -> Path:
     """gitdigest's own cache: `$XDG_CACHE_HOME/gitdigest`, else `~/.cache/gitdigest`."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "gitdigest"
+
+
+def base_url(explicit: str = "", midmask: str = "", searchmask: str = "") -> str:
+    """The inbox URL: `digest.onlineUrl`, else `b4.midmask` or `b4.searchmask` without their
+    `%s` part, as `b4.get_lore_node()` derives it, else lore.kernel.org's `/all`."""
+    if explicit:
+        url = explicit
+    elif "%s" in midmask:
+        url = midmask.replace("/%s", "").replace("%s", "")
+    elif "%s" in searchmask:
+        url = searchmask.partition("?")[0]
+    else:
+        url = DEFAULT_LORE_URL
+    url = url.strip().rstrip("/")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{url!r}: not an http(s) URL for online mode (digest.onlineUrl, b4.midmask)")
+    # As b4 does: a bare origin means the whole of lore, `/all`.
+    return url if parts.path not in ("", "/") else url + "/all"
+
+
+def limit(text: str | None) -> int:
+    """`digest.onlineLimit`: how many requests one run may make (a positive whole number)."""
+    if text is None or not text.strip():
+        return LoreConfig.limit
+    if not text.strip().isdigit() or int(text) <= 0:
+        raise ConfigError(f"digest.onlineLimit: {text!r} is not a positive number of requests")
+    return int(text)
+
+
+def timeout(text: str | None) -> float | None:
+    """`digest.onlineTimeout` in seconds (a positive number), or None when it is not set."""
+    if text is None or not text.strip():
+        return None
+    if not re.fullmatch(r"\s*\d+(?:\.\d*)?\s*", text) or float(text) <= 0:
+        raise ConfigError(f"digest.onlineTimeout: {text!r} is not a number of seconds")
+    return float(text)

@@ -23,9 +23,9 @@ import pygit2
 from gitdigest import index, settings
 from gitdigest.errors import GitDigestError
 from gitdigest.hook import provenance, push
-from gitdigest.index import corpus
+from gitdigest.index import corpus, ingest
 from gitdigest.mail import archive
-from gitdigest.model import Person, TreeCommit
+from gitdigest.model import Person, Span, TreeCommit
 from gitdigest.online import fetch
 from gitdigest.render import summary, terminal
 from gitdigest.tree import codetree
@@ -132,7 +132,7 @@ def _run(args: Sequence[str], given: push.Push, say: Say) -> Outcome:
     return _verdict(config, found, text)
 
 
-def _refs(code: codetree.CodeTree, remote: str, updates: Sequence[push.RefUpdate]) -> tuple[tuple[str, ...], list[push.Span]]:
+def _refs(code: codetree.CodeTree, remote: str, updates: Sequence[push.RefUpdate]) -> tuple[tuple[str, ...], list[Span]]:
     """The refs as the summary names them, and the commits each sends."""
     remotes = codetree.remote_names(code)
     spans, refs = [], []
@@ -170,7 +170,7 @@ def _trace(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str
             say("note: another process is updating the list's index; this summary is from its last update")
         elif not idx.complete:
             say(f"note: indexing {arch.top} for the first time; later pushes are quick")
-        idx.update(arch, wait=False)
+        ingest.update(idx, arch, wait=False)
         resolve = codetree.canonical(code)
         commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
         wanted = provenance.lookup(commits)

@@ -18,6 +18,8 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from gitdigest.model import Span
+
 # Refs cannot hold spaces, but a line is read from the right anyway: the oids have a
 # fixed form, and both are of one length (one hash algorithm per repository).
 _LINE = re.compile(
@@ -130,18 +132,6 @@ def from_pre_commit(env: Mapping[str, str]) -> Push | None:
         return Push(())
     base = env.get("PRE_COMMIT_FROM_REF") or "0" * 40
     return Push((RefUpdate(local_ref or target, target, remote_ref, base),))
-
-
-@dataclass(frozen=True)
-class Span:
-    """The commits one update sends that the remote lacks, as `git rev-list` names them."""
-
-    tip: str
-    """What the local side reaches: the local oid (a tag is peeled to its commit)."""
-    hide: tuple[str, ...]
-    """What the remote ref already holds: its old oid, when this repository has that object."""
-    remotes: str | None
-    """Whose remote-tracking refs the remote already holds: `--remotes=<remote>`; None: every remote's."""
 
 
 def span(update: RefUpdate, remote: str, remotes: Collection[str], known: bool) -> Span:

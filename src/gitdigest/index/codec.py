@@ -23,8 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from gitdigest.mail.messages import Parsed
-from gitdigest.model import Message, Person, Revision, Skipped, Subject, Topic, Trailer
+from gitdigest.model import (
+    Message,
+    Parsed,
+    Person,
+    Revision,
+    Skipped,
+    Subject,
+    Topic,
+    Trailer,
+)
 
 _FIELDS = dataclasses.fields(Message)
 _SUBJECT_FIELDS = tuple(f.name for f in dataclasses.fields(Subject))

@@ -16,15 +16,19 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pygit2
 from pygit2.enums import SortMode
 
 from gitdigest.index.codec import Row, parsed_row, skipped_row
-from gitdigest.mail import archive, messages, patchid
+from gitdigest.index.file import guarded
+from gitdigest.index.store import Index, Progress, Update
+from gitdigest.mail import archive, parsing
 from gitdigest.mail.archive import Archive, Epoch
+from gitdigest.model import Parsed
 
 PARALLEL_FROM = 1500
 """Fewer new commits than this are parsed in-process: starting workers costs more."""
@@ -121,19 +125,16 @@ def parse_chunk(chunk: Chunk) -> list[Row]:
     """Read, parse and patch-id one chunk's messages; the rows in archive order."""
     selection = archive.Selection(chunk.archive, ((chunk.epoch, chunk.commits),))
     raws = list(archive.read(selection))
-    results = [messages.parse_full(raw, chunk.limit) for raw in raws]
-    stamped = iter(patchid.stamp([r for r in results if isinstance(r, messages.Parsed)]))
     rows = []
-    for raw, result in zip(raws, results):
-        if isinstance(result, messages.Parsed):
-            done = next(stamped)
-            rows.append(parsed_row(done, raw.time))
+    for raw, result in zip(raws, parsing.parse_all(raws, chunk.limit)):
+        if isinstance(result, Parsed):
+            rows.append(parsed_row(result, raw.time))
         else:
             rows.append(skipped_row(result, raw.epoch, raw.time, raw.removed))
     return rows
 
 
-def workers() -> int:
+def default_workers() -> int:
     """How many processes cold indexing uses: one per core this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
@@ -153,3 +154,48 @@ def _start_worker() -> None:
     # Process-wide, so set only here: a worker reads blobs and nothing else, and
     # checking each blob's hash costs 40% of reading it (DESIGN.md, measured costs).
     pygit2.option(pygit2.enums.Option.ENABLE_STRICT_HASH_VERIFICATION, False)
+
+
+def _quiet(*_args: object) -> None:
+    """The default progress callback: say nothing."""
+
+
+def update(idx: Index, arch: Archive, progress: Progress = _quiet, workers: int = 0, wait: bool = True) -> Update:
+    """Bring the index up to the archive's tips: parse only what is new. With `wait=False`
+    (a hook that must answer at once) an update another process is making is not waited for."""
+    start = time.monotonic()
+    with guarded(idx.path):
+        if idx.tips() == archive.tips(arch):
+            return Update(0, 0, 0, 0, idx.count(), time.monotonic() - start)
+        with idx.lock.held(wait) as mine:
+            if not mine:
+                return Update(0, 0, 0, 0, idx.count(), time.monotonic() - start)
+            return _update(idx, arch, progress, workers or default_workers(), start)
+
+
+def _update(idx: Index, arch: Archive, progress: Progress, workers: int, start: float) -> Update:
+    last = idx.tips()
+    plans = [plan(e, last.get(e.number), lambda e=e: idx.commits(e.number)) for e in arch.epochs]
+    dropped = _drop(idx, plans, set(last) - {e.number for e in arch.epochs})
+    work = chunks(arch, plans, int(idx.meta("limit") or 0), workers)
+    total = sum(len(chunk.commits) for chunk in work)
+    parsed = added = done = 0
+    for chunk, found in parse(work, workers):
+        with idx.writing():
+            idx.insert(found)
+            idx.set_tip(chunk.epoch.number, chunk.commits[-1])
+        parsed, added = parsed + len(found), added + sum(1 for r in found if r.msgid)
+        done += len(chunk.commits)
+        progress("indexing", done, total)
+    with idx.writing():
+        for p in plans:
+            idx.settle(p.epoch.number, p.tip)
+        idx.mark_updated()
+    return Update(parsed, added, parsed - added, dropped, idx.count(), time.monotonic() - start)
+
+
+def _drop(idx: Index, plans: Sequence[Plan], gone: Iterable[int]) -> int:
+    """Drop the rows of commits that left the archive: after a rewrite, or whole epochs."""
+    with idx.writing():
+        dropped = sum(idx.drop_after(p.epoch.number, p.base) for p in plans if p.rewritten)
+        return dropped + sum(idx.drop_epoch(number) for number in gone)

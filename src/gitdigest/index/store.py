@@ -15,11 +15,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitdigest.index import codec, file, ingest
+from gitdigest.index import codec, file
 from gitdigest.index.caches import LoreAnswers, Topics, TreePatchIds
 from gitdigest.index.file import WriteLock, guarded
 from gitdigest.index.schema import PATCH_ID, SUBJECT, TITLE, field, json_list
-from gitdigest.mail import archive
 from gitdigest.mail.archive import Archive
 from gitdigest.model import LORE_EPOCH, Message, Skipped
 
@@ -105,52 +104,19 @@ class Index:
             raise
         self.db.execute("COMMIT")
 
-    def update(self, arch: Archive, progress: Progress = _quiet, workers: int = 0, wait: bool = True) -> Update:
-        """Bring the index up to the archive's tips: parse only what is new. With `wait=False`
-        (a hook that must answer at once) an update another process is making is not waited for."""
-        start = time.monotonic()
-        with guarded(self.path):
-            if self._tips() == archive.tips(arch):
-                return Update(0, 0, 0, 0, self.count(), time.monotonic() - start)
-            with self.lock.held(wait) as mine:
-                if not mine:
-                    return Update(0, 0, 0, 0, self.count(), time.monotonic() - start)
-                return self._update(arch, progress, workers or ingest.workers(), start)
+    def drop_after(self, epoch: int, base: str | None) -> int:
+        """Drop an epoch's rows after commit `base` (all of them for None): history was rewritten."""
+        after = self.db.execute(
+            "SELECT coalesce(max(seq), -1) FROM messages WHERE epoch = ? AND commit_id = ?", (epoch, base or ""),
+        ).fetchone()[0]
+        dropped = self._delete("epoch = ? AND seq > ?", (epoch, after))
+        self.settle(epoch, base)
+        return dropped
 
-    def _update(self, arch: Archive, progress: Progress, workers: int, start: float) -> Update:
-        last = self._tips()
-        plans = [ingest.plan(e, last.get(e.number), lambda e=e: self._commits(e.number)) for e in arch.epochs]
-        dropped = self._drop(plans, set(last) - {e.number for e in arch.epochs})
-        work = ingest.chunks(arch, plans, int(self.meta("limit") or 0), workers)
-        total = sum(len(chunk.commits) for chunk in work)
-        parsed = added = done = 0
-        for chunk, found in ingest.parse(work, workers):
-            with self.writing():
-                self._insert(found)
-                self._set_tip(chunk.epoch.number, chunk.commits[-1])
-            parsed, added = parsed + len(found), added + sum(1 for r in found if r.msgid)
-            done += len(chunk.commits)
-            progress("indexing", done, total)
-        with self.writing():
-            for p in plans:
-                self._settle(p.epoch.number, p.tip)
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('updated', ?)", (str(int(time.time())),))
-        return Update(parsed, added, parsed - added, dropped, self.count(), time.monotonic() - start)
-
-    def _drop(self, plans: Sequence[ingest.Plan], gone: Iterable[int]) -> int:
-        """Drop the rows of commits that left the archive: after a rewrite, or whole epochs."""
-        dropped = 0
-        with self.writing():
-            for p in (p for p in plans if p.rewritten):
-                after = self.db.execute(
-                    "SELECT coalesce(max(seq), -1) FROM messages WHERE epoch = ? AND commit_id = ?",
-                    (p.epoch.number, p.base or ""),
-                ).fetchone()[0]
-                dropped += self._delete("epoch = ? AND seq > ?", (p.epoch.number, after))
-                self._settle(p.epoch.number, p.base)
-            for number in gone:
-                dropped += self._delete("epoch = ?", (number,))
-                self._forget(number)
+    def drop_epoch(self, epoch: int) -> int:
+        """Drop the rows of an epoch that left the archive."""
+        dropped = self._delete("epoch = ?", (epoch,))
+        self._forget(epoch)
         return dropped
 
     def _delete(self, where: str, params: tuple[object, ...]) -> int:
@@ -160,7 +126,8 @@ class Index:
             self._bump()
         return count
 
-    def _insert(self, found: Sequence[codec.Row]) -> None:
+    def insert(self, found: Sequence[codec.Row]) -> None:
+        """Add parsed rows after the last one, with the message-ids each answers."""
         first = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM messages").fetchone()[0]
         self.db.executemany(
             "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -175,26 +142,33 @@ class Index:
         )
         self._bump()
 
+    def mark_updated(self) -> None:
+        """Record when the index last caught up with the archive."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('updated', ?)", (str(int(time.time())),))
+
     def _bump(self) -> None:
         self.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
 
-    def _set_tip(self, epoch: int, commit: str) -> None:
+    def set_tip(self, epoch: int, commit: str) -> None:
+        """Record `commit` as the last one indexed of `epoch`."""
         self.db.execute("INSERT OR REPLACE INTO epochs VALUES (?, ?)", (epoch, commit))
 
     def _forget(self, epoch: int) -> None:
         self.db.execute("DELETE FROM epochs WHERE epoch = ?", (epoch,))
 
-    def _settle(self, epoch: int, commit: str | None) -> None:
+    def settle(self, epoch: int, commit: str | None) -> None:
         """Record `commit` as the epoch's last indexed one; none: the epoch holds nothing."""
         if commit:
-            self._set_tip(epoch, commit)
+            self.set_tip(epoch, commit)
         else:
             self._forget(epoch)
 
-    def _tips(self) -> dict[int, str]:
+    def tips(self) -> dict[int, str]:
+        """The last indexed commit of each epoch."""
         return dict(self.db.execute("SELECT epoch, last_commit FROM epochs"))
 
-    def _commits(self, epoch: int) -> set[str]:
+    def commits(self, epoch: int) -> set[str]:
+        """Every commit of `epoch` the index holds a row for."""
         return {c for (c,) in self.db.execute("SELECT commit_id FROM messages WHERE epoch = ?", (epoch,))}
 
     def meta(self, key: str) -> str | None:
@@ -335,7 +309,7 @@ class Index:
                     seen.add(row.msgid)
                     fresh.append(row)
             if fresh:
-                self._insert(fresh)
+                self.insert(fresh)
         return len(fresh)
 
     def drop_fetched_copies(self) -> int:

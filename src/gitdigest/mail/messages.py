@@ -15,15 +15,16 @@ import email.utils
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from email.errors import MessageError
 from email.parser import BytesParser
 from email.policy import compat32
 from types import ModuleType
 
 from gitdigest.model import (
+    MAX_MESSAGE_SIZE,
     Message,
     MessageText,
+    Parsed,
     Person,
     RawMessage,
     Skipped,
@@ -77,8 +78,6 @@ _NOT_TRAILERS = frozenset({"phone", "mail", "email", "e-mail", "prerequisite-mes
 _HEADER_NAMES = frozenset({"subject", "date", "from"})
 _LINKS = frozenset({"link", "buglink", "closes"})
 _NON_PERSON = _LINKS | {"fixes", "subject", "date", "obsoleted-by", "change-id", "base-commit"}
-MAX_MESSAGE_SIZE = 10 * 1024 * 1024
-"""The default size cap (digest.maxMessageSize): the largest io-uring mail is 1.4 MB."""
 # Trailers that are metadata of a patch, not statements by the replier.
 _NOT_GIVEN = frozenset(
     {"from", "author", "cc", "to", "date", "subject", "base-commit", "change-id", "message-id"}
@@ -93,16 +92,6 @@ def _b4() -> ModuleType:
     # gitdigest never lets b4 reach the network on its own; online mode asks explicitly.
     b4.can_network = False
     return b4
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A parsed message with its decoded body, which the patch-id stage needs once."""
-
-    message: Message
-    body: str
-    description: str | None
-    """The commit message or cover letter text (`description(body)`); None for a reply."""
 
 
 def parse(raw: RawMessage, limit: int = MAX_MESSAGE_SIZE) -> Message | Skipped:

@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
 from gitdigest.errors import GitError
-from gitdigest.mail.messages import Parsed
+from gitdigest.model import Parsed
 
 # What get_one_patchid() takes for the start of the next patch: skip_prefix() of
 # "commit " or "From ", then get_oid_hex(), which reads 40 hex digits of either case

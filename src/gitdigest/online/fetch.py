@@ -16,9 +16,9 @@ from pathlib import Path
 
 from gitdigest import index
 from gitdigest.index import Index, Rows, codec, corpus
-from gitdigest.mail import messages, patchid
+from gitdigest.mail import parsing
 from gitdigest.mail.archive import Archive
-from gitdigest.model import LORE_EPOCH, RawMessage, TreeCommit
+from gitdigest.model import LORE_EPOCH, LoreConfig, Parsed, RawMessage, TreeCommit
 from gitdigest.online import lore, queries
 from gitdigest.online.lore import Lore, LoreError
 
@@ -38,7 +38,7 @@ class Outcome:
     """Why part of the digest is offline-only; '' when nothing failed."""
 
 
-def fill(idx: Index, select: Select, found: corpus.Corpus, config: lore.Config | None, limit: int) -> tuple[corpus.Corpus, Outcome]:
+def fill(idx: Index, select: Select, found: corpus.Corpus, config: LoreConfig | None, limit: int) -> tuple[corpus.Corpus, Outcome]:
     """The period's series completed from lore, and their newer revisions found there; the corpus
     gathered again when anything was added. With no config (offline), the corpus as it is."""
     if config is None:
@@ -59,7 +59,7 @@ def fill(idx: Index, select: Select, found: corpus.Corpus, config: lore.Config |
         return found, Outcome(config.url, idx.count() - start, _offline(client.failure))
 
 
-def lore_corpus(idx: Index, commits: Sequence[TreeCommit], config: lore.Config, limit: int) -> tuple[corpus.Corpus, Outcome]:
+def lore_corpus(idx: Index, commits: Sequence[TreeCommit], config: LoreConfig, limit: int) -> tuple[corpus.Corpus, Outcome]:
     """With no archive: the series the commits were posted in, found on lore as `b4 dig` finds
     them and checked for newer revisions; the index caches what lore answered."""
     found, outcome = look_up(idx, commits, config, limit)
@@ -69,7 +69,7 @@ def lore_corpus(idx: Index, commits: Sequence[TreeCommit], config: lore.Config, 
     return corpus.gather(idx, lambda i: i.rows_matching(wanted + replies, (), ())), outcome
 
 
-def look_up(idx: Index, commits: Sequence[TreeCommit], config: lore.Config, limit: int) -> tuple[dict[str, str], Outcome]:
+def look_up(idx: Index, commits: Sequence[TreeCommit], config: LoreConfig, limit: int) -> tuple[dict[str, str], Outcome]:
     """With no archive (`git digest` in a tree, the pre-push hook): store in the lore store's
     index the postings of the commits and the newer revisions of their series; the posted
     patch of each commit found, by commit id, and what online mode did."""
@@ -85,7 +85,7 @@ def look_up(idx: Index, commits: Sequence[TreeCommit], config: lore.Config, limi
 
 
 @contextlib.contextmanager
-def store_index(cache: Path, config: lore.Config, limit: int, note: Callable[[str], None]) -> Iterator[Index]:
+def store_index(cache: Path, config: LoreConfig, limit: int, note: Callable[[str], None]) -> Iterator[Index]:
     """The index of the lore store (see `store`), open for the block."""
     top = store(cache, config)
     with index.open_index(corpus.index_path(None, cache, top), top, limit, note) as idx:
@@ -117,7 +117,7 @@ def revision_msgids(idx: Index, msgids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.msgid for rev in queries.holding(gathered.topics, wanted) for m in rev.messages))
 
 
-def store(cache: Path, config: lore.Config) -> Archive:
+def store(cache: Path, config: LoreConfig) -> Archive:
     """Where, with no archive, what lore answered is kept: an archive with no epochs of its own,
     whose index holds only fetched messages; one per server."""
     key = hashlib.sha1(config.url.encode()).hexdigest()[:16]
@@ -128,13 +128,9 @@ def store(cache: Path, config: lore.Config) -> Archive:
 
 def fetched_rows(raws: Iterable[bytes], limit: int) -> list[codec.Row]:
     """Messages fetched from lore as index rows of epoch LORE_EPOCH; unusable ones left out."""
-    parsed = []
-    for data in raws:
-        raw = RawMessage(data, hashlib.sha1(data).hexdigest(), epoch=LORE_EPOCH)
-        result = messages.parse_full(raw, limit)
-        if isinstance(result, messages.Parsed):
-            parsed.append(result)
-    return [codec.parsed_row(p, int(p.message.date.timestamp())) for p in patchid.stamp(parsed)]
+    found = [RawMessage(data, hashlib.sha1(data).hexdigest(), epoch=LORE_EPOCH) for data in raws]
+    parsed = [p for p in parsing.parse_all(found, limit) if isinstance(p, Parsed)]
+    return [codec.parsed_row(p, int(p.message.date.timestamp())) for p in parsed]
 
 
 def _complete(idx: Index, found: corpus.Corpus, client: Lore, limit: int) -> None:

@@ -14,75 +14,22 @@ runs unless online mode was asked for.
 from __future__ import annotations
 
 import functools
-import re
 import urllib.parse
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from types import ModuleType
 
 from gitdigest import __version__
-from gitdigest.errors import ConfigError, GitDigestError
+from gitdigest.errors import GitDigestError
+from gitdigest.model import LoreConfig
 
-DEFAULT_URL = "https://lore.kernel.org/all"
-"""Where b4 looks by default (`b4.midmask` is `https://lore.kernel.org/all/%s`)."""
 _NOT_FOUND = 404
 """public-inbox's answer to an unknown message-id, and to a search with no hits."""
 
 
 class LoreError(GitDigestError):
     """lore could not be asked: unreachable, timed out, or it answered with an error."""
-
-
-@dataclass(frozen=True)
-class Config:
-    """Which public-inbox server online mode asks, and how long it waits."""
-
-    url: str = DEFAULT_URL
-    """The inbox URL that message-ids and searches go under: `https://lore.kernel.org/all`."""
-    timeout: float | None = None
-    """Seconds to connect and to wait for each answer (`digest.onlineTimeout`); None: liblore's
-    own (`lore.requestTimeout`, else 5 s to connect and 30 s to read)."""
-    limit: int = 100
-    """Requests one run may make (`digest.onlineLimit`): the newest series are asked about first."""
-
-
-def base_url(explicit: str = "", midmask: str = "", searchmask: str = "") -> str:
-    """The inbox URL: `digest.onlineUrl`, else `b4.midmask` or `b4.searchmask` without their
-    `%s` part, as `b4.get_lore_node()` derives it, else lore.kernel.org's `/all`."""
-    if explicit:
-        url = explicit
-    elif "%s" in midmask:
-        url = midmask.replace("/%s", "").replace("%s", "")
-    elif "%s" in searchmask:
-        url = searchmask.partition("?")[0]
-    else:
-        url = DEFAULT_URL
-    url = url.strip().rstrip("/")
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{url!r}: not an http(s) URL for online mode (digest.onlineUrl, b4.midmask)")
-    # As b4 does: a bare origin means the whole of lore, `/all`.
-    return url if parts.path not in ("", "/") else url + "/all"
-
-
-def limit(text: str | None) -> int:
-    """`digest.onlineLimit`: how many requests one run may make (a positive whole number)."""
-    if text is None or not text.strip():
-        return Config.limit
-    if not text.strip().isdigit() or int(text) <= 0:
-        raise ConfigError(f"digest.onlineLimit: {text!r} is not a positive number of requests")
-    return int(text)
-
-
-def timeout(text: str | None) -> float | None:
-    """`digest.onlineTimeout` in seconds (a positive number), or None when it is not set."""
-    if text is None or not text.strip():
-        return None
-    if not re.fullmatch(r"\s*\d+(?:\.\d*)?\s*", text) or float(text) <= 0:
-        raise ConfigError(f"digest.onlineTimeout: {text!r} is not a number of seconds")
-    return float(text)
 
 
 @functools.cache
@@ -102,7 +49,7 @@ def _liblore() -> ModuleType:
 class Lore:
     """One public-inbox server; after its first failure it refuses at once, so nothing waits twice."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: LoreConfig) -> None:
         self.config = config
         self.failure = ""
         """'' until a request fails; then why, and every later call raises it again."""
@@ -163,7 +110,7 @@ def _reason(err: Exception) -> str:
 
 
 @contextmanager
-def opened(config: Config) -> Iterator[Lore]:
+def opened(config: LoreConfig) -> Iterator[Lore]:
     """A `Lore` for the length of the block."""
     lore = Lore(config)
     try:

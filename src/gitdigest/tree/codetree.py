@@ -21,9 +21,8 @@ import git
 import pygit2
 
 from gitdigest.errors import GitError, NotATreeError, RangeError
-from gitdigest.hook import push
 from gitdigest.mail import archive, patchid
-from gitdigest.model import Match, Person, SeriesReport, TreeCommit
+from gitdigest.model import Match, Person, SeriesReport, Span, TreeCommit
 from gitdigest.people import identity
 from gitdigest.tree import match
 
@@ -198,7 +197,7 @@ def rewrites(tree: CodeTree, old: str, new: str) -> bool:
         return False
 
 
-def sent(tree: CodeTree, spans: Sequence[push.Span], limit: int) -> tuple[tuple[str, ...], bool]:
+def sent(tree: CodeTree, spans: Sequence[Span], limit: int) -> tuple[tuple[str, ...], bool]:
     """The non-merge commits the spans of a push name, newest first, each once: at most
     `limit` of them, and whether more were left out."""
     repo = git.Repo(tree.path)
