@@ -207,3 +207,15 @@ def test_the_current_archive_wins_over_digest_archive(small_archive: Path, tmp_p
     monkeypatch.chdir(tmp_path)
     assert "Oth Er <oth@er.org>" in invoke("HEAD").stdout
     assert "Ann Dev" in invoke("--archive", str(small_archive), "HEAD").stdout
+
+
+@pytest.mark.parametrize("value", ["pdf", "xml"])
+def test_a_bad_digest_format_is_one_line_and_exit_1(value: str, small_archive: Path) -> None:
+    """`git -c digest.format=pdf digest`: the setting is checked when it is read, before usage."""
+    for args in ((), ("--archive", str(small_archive), "HEAD")):
+        result = subprocess.run(["git", "-c", f"digest.format={value}", "digest", *args],
+                                capture_output=True, text=True, env=os.environ.copy())
+        assert result.returncode == 1, result.stderr
+        assert result.stderr == (f"git-digest: error: digest.format: {value!r} is not a format gitdigest writes"
+                                 " (text, markdown, html, json)\n")
+        assert result.stdout == ""

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 
 from gitdigest import cli
 from gitdigest.hook import prepush, push
-from gitdigest.hook.provenance import Provenance, PushedSeries, Review, reviews_in
-from gitdigest.model import Person, Revision, Span, TreeCommit
+from gitdigest.model import Person, ReviewKind, Revision, Span, TreeCommit
 from gitdigest.render import summary
+from gitdigest.tree.provenance import Provenance, PushedSeries, Review, reviews_in
 
 ROOT = Path(__file__).resolve().parent.parent
 ZERO = "0" * 40
@@ -128,7 +128,7 @@ def test_pre_commit_environment() -> None:
 
 def test_review_trailers_of_a_commit() -> None:
     text = "x: fix\n\nBody.\n\nReviewed-by: Rev One <Rev@x.org>\nacked-by: Ack <ack@x.org>\nSigned-off-by: A <a@x.org>\n"
-    assert reviews_in(text) == {Review("Reviewed-by", Person("Rev One", "rev@x.org")), Review("Acked-by", Person("Ack", "ack@x.org"))}
+    assert reviews_in(text) == {Review(ReviewKind.REVIEWED, Person("Rev One", "rev@x.org")), Review(ReviewKind.ACKED, Person("Ack", "ack@x.org"))}
 
 
 def test_summary_fits_the_terminal_and_colours_only_when_asked() -> None:
@@ -263,10 +263,10 @@ def test_trailers_missing_from_the_commits() -> None:
     richard, lei = Person("Richard Henderson", "rth@x.org"), Person("Lei Yang", "ly@x.org")
     series = PushedSeries(
         "c@x", rev, (), None,
-        on_list=frozenset({Review("Reviewed-by", richard), Review("Tested-by", lei)}),
-        carried=frozenset({Review("Reviewed-by", Person("R. Henderson", "rth@x.org"))}),
+        on_list=frozenset({Review(ReviewKind.REVIEWED, richard), Review(ReviewKind.TESTED, lei)}),
+        carried=frozenset({Review(ReviewKind.REVIEWED, Person("R. Henderson", "rth@x.org"))}),
     )
-    assert series.missing == (Review("Tested-by", lei),)
+    assert series.missing == (Review(ReviewKind.TESTED, lei),)
     text = summary.render(summary.Target("origin", ("x",), 0), Provenance((series,), ()))
     assert "trailers: on the list 1 Reviewed-by, 1 Tested-by; in the commits 1 Reviewed-by" in text
     assert "not in the commits: Tested-by: Lei Yang" in text
@@ -439,7 +439,7 @@ def test_summary_strips_escape_sequences_from_mail_text() -> None:
     when = datetime.datetime(2025, 3, 7, tzinfo=datetime.timezone.utc)
     hostile = "x: fix\x1b]0;owned\x07 it\x9b31m now\x1b[2J\nsecond\tline"
     rev = Revision("c@x", 2, hostile, Person("Eve\x1b[31m \x9b1;2H", "eve@x.org"), when, None, (), 2)
-    series = PushedSeries("c@x", rev, (), None, on_list=frozenset({Review("Reviewed-by", Person("R\x9b0m", "r@x.org"))}),
+    series = PushedSeries("c@x", rev, (), None, on_list=frozenset({Review(ReviewKind.REVIEWED, Person("R\x9b0m", "r@x.org"))}),
                           carried=frozenset())
     commit = TreeCommit("f" * 40, "never\x1bc posted\x9b5n", Person("A", "a@x.org"), when)
     found = Provenance((series,), (commit,))

@@ -20,13 +20,13 @@ from conftest import digest_json, git, git_patch_id, invoke
 from local_lore import MAILS, Server
 
 from gitdigest import settings
-from gitdigest.hook import prepush, provenance
+from gitdigest.hook import prepush
 from gitdigest.index import corpus
 from gitdigest.mail.messages import parse
 from gitdigest.model import LORE_EPOCH, LoreConfig, RawMessage
 from gitdigest.online import fetch, lore, queries
 from gitdigest.series import grouping
-from gitdigest.tree import codetree, match
+from gitdigest.tree import codetree, match, provenance
 
 
 @pytest.fixture(autouse=True)

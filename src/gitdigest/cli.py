@@ -16,6 +16,7 @@ import click
 from gitdigest import __version__, settings
 from gitdigest.errors import GitDigestError
 from gitdigest.mail import archive as archive_mod
+from gitdigest.model import Format
 from gitdigest.render import FORMATS, terminal
 from gitdigest.render.common import clean
 
@@ -116,6 +117,10 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
     --since/--until take dates instead, and --mbox reads a mailbox. `git digest --help`
     opens the manual.
     """
+    try:
+        config = settings.load(Path.cwd())  # a bad setting is named even before usage
+    except (GitDigestError, OSError) as err:
+        raise Failure(str(err)) from err
     if not (range_ or since or until or mbox):
         raise click.UsageError("give a range A..B, or --since/--until, or --mbox")
     from gitdigest import pipeline
@@ -123,7 +128,6 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
 
     progress = Progress(sys.stderr.isatty())
     try:
-        config = settings.load(Path.cwd())
         request = pipeline.Request(
             archive=_archive(archive, config),
             range=range_,
@@ -156,7 +160,7 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
         for skip in result.skipped:
             # A reason may quote the mail (an exception's text): no control sequence reaches the terminal.
             click.echo(clean(f"skipped {skip.blob[:12]} ({skip.commit[:12] or 'mbox'}): {skip.reason}"), err=True)
-    fmt = fmt or config.format
+    fmt = Format(fmt) if fmt else config.format
     try:
         _show(render(result, fmt), fmt, output, "never" if no_color else color, not no_pager)
     except (GitDigestError, OSError) as err:
@@ -245,11 +249,11 @@ def _note(text: str) -> None:
     click.echo(clean(f"git-digest: note: {text}"), err=True)
 
 
-def _show(text: str, fmt: str, output: Path | None, color: str | None, pager: bool) -> None:
+def _show(text: str, fmt: Format, output: Path | None, color: str | None, pager: bool) -> None:
     """Write the report to FILE, or to stdout: on a terminal through git's pager, in colour as git decides."""
     cwd = Path.cwd()
     tty = output is None and sys.stdout.isatty()
-    if fmt == "text" and terminal.color_wanted(color, cwd, tty):
+    if fmt is Format.TEXT and terminal.color_wanted(color, cwd, tty):
         from gitdigest.render.color import paint
 
         text = paint(text)

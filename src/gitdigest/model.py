@@ -97,8 +97,36 @@ class Trailer:
         """The trailer name in lower case, for comparisons."""
         return self.name.lower()
 
+    @property
+    def kind(self) -> ReviewKind | None:
+        """The review this trailer gives, or None when it gives none (`Signed-off-by`)."""
+        return ReviewKind.of(self.name)
 
-REVIEW_TRAILERS = frozenset({"reviewed-by", "acked-by", "tested-by"})
+
+class Format(str, enum.Enum):
+    """An output format: `--format` and `digest.format`; each a module of `render`."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    JSON = "json"
+
+
+class ReviewKind(str, enum.Enum):
+    """A review trailer's kind, named as the trailer spells it."""
+
+    REVIEWED = "Reviewed-by"
+    ACKED = "Acked-by"
+    TESTED = "Tested-by"
+
+    @classmethod
+    def of(cls, name: str) -> ReviewKind | None:
+        """The kind a trailer name (any case) gives, or None for other trailers."""
+        return _REVIEW_KINDS.get(name.lower())
+
+
+_REVIEW_KINDS = {kind.value.lower(): kind for kind in ReviewKind}
+REVIEW_TRAILERS = frozenset(_REVIEW_KINDS)
 LORE_EPOCH = 2**31 - 1
 """The `epoch` of a message that online mode fetched from lore: the local archive lacks it.
 It sorts after every real epoch, so a message the archive gains later is read from the archive."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import git
 
 from gitdigest.errors import ConfigError, RangeError
-from gitdigest.model import DEFAULT_LORE_URL, MAX_MESSAGE_SIZE, LoreConfig
+from gitdigest.model import DEFAULT_LORE_URL, MAX_MESSAGE_SIZE, Format, LoreConfig
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Settings:
     """`digest.archive`: where the list archive is when not given on the command line."""
     list_name: str = ""
     """`digest.listName`: the list's name for titles and lore links."""
-    format: str = "text"
+    format: Format = Format.TEXT
     """`digest.format`: the default output format."""
     tree: Path | None = None
     """`digest.tree`: the code tree merged-detection looks at, when not the current directory."""
@@ -59,7 +59,7 @@ def load(cwd: Path) -> Settings:
     return Settings(
         archive=Path(archive).expanduser() if archive else None,
         list_name=values.get("digest.listname", ""),
-        format=values.get("digest.format", "text"),
+        format=_format(values.get("digest.format")),
         tree=Path(values["digest.tree"]).expanduser() if values.get("digest.tree") else None,
         tree_refs=tuple(ref for value in every.get("digest.treerefs", []) for ref in value.split()),
         max_message_size=_size("digest.maxMessageSize", values.get("digest.maxmessagesize")),
@@ -76,6 +76,17 @@ def load(cwd: Path) -> Settings:
         hook_block=_bool("digest.hook.block", values.get("digest.hook.block")),
         hook_block_unposted=_bool("digest.hook.blockUnposted", values.get("digest.hook.blockunposted")),
     )
+
+
+def _format(text: str | None) -> Format:
+    """`digest.format`: one of the output formats, checked when it is read."""
+    if text is None or not text.strip():
+        return Format.TEXT
+    try:
+        return Format(text.strip().lower())
+    except ValueError:
+        names = ", ".join(f.value for f in Format)
+        raise ConfigError(f"digest.format: {text!r} is not a format gitdigest writes ({names})") from None
 
 
 def _bool(key: str, text: str | None) -> bool:

@@ -22,13 +22,13 @@ import pygit2
 
 from gitdigest import index, settings
 from gitdigest.errors import GitDigestError
-from gitdigest.hook import provenance, push
+from gitdigest.hook import push
 from gitdigest.index import corpus, ingest
 from gitdigest.mail import archive
 from gitdigest.model import Person, Span, TreeCommit
 from gitdigest.online import fetch
 from gitdigest.render import summary, terminal
-from gitdigest.tree import codetree
+from gitdigest.tree import codetree, provenance
 
 LIMIT = 500
 """The newest commits of a push that are looked at; a first push of a whole tree has more."""

@@ -11,6 +11,7 @@ import datetime
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 
 from gitdigest.model import (
     Count,
@@ -19,6 +20,7 @@ from gitdigest.model import (
     People,
     Person,
     Reviewer,
+    ReviewKind,
     Reviews,
     Revision,
     SeriesReport,
@@ -26,7 +28,14 @@ from gitdigest.model import (
 )
 from gitdigest.people.identity import RELAY, UNKNOWN, Identity, bot_name, is_relay
 
-_KINDS = {"reviewed-by": "reviewed", "acked-by": "acked", "tested-by": "tested"}
+
+@dataclass(frozen=True)
+class Given:
+    """One review trailer given in a reply: by whom, which kind, and their employer then."""
+
+    person: Person
+    kind: ReviewKind
+    employer: str
 
 
 def contributions(period: Sequence[Message]) -> tuple[Message, ...]:
@@ -113,7 +122,7 @@ def reviews(
     given = _given(period, identity)
     return Reviews(
         reviewers=_reviewers(given),
-        employers=counted(Counter(employer for _person, _kind, employer in given)) if identity.orgmap else (),
+        employers=counted(Counter(one.employer for one in given)) if identity.orgmap else (),
         series=len(topics),
         reviewed=len(reviewed),
         carried=len(carried),
@@ -155,8 +164,8 @@ def _first_reply(rev: Revision, answers: dict[str, list[Message]], identity: Ide
     return max(min(times) - rev.date, datetime.timedelta(0)) if times else None
 
 
-def _given(period: Sequence[Message], identity: Identity) -> list[tuple[Person, str, str]]:
-    """(reviewer, kind, employer) for every review trailer given in the period's replies."""
+def _given(period: Sequence[Message], identity: Identity) -> list[Given]:
+    """Who gave which kind, and their employer, for every review trailer given in the period's replies."""
     out = []
     for msg in unique(period):
         if msg.is_contribution:
@@ -164,23 +173,24 @@ def _given(period: Sequence[Message], identity: Identity) -> list[tuple[Person, 
         for trailer in msg.review_trailers:
             person = identity.person(trailer.person or msg.sender)
             if bot_name(person) is None:
-                out.append((person, _KINDS[trailer.lname], identity.employer(person, msg.date)))
+                if trailer.kind is not None:
+                    out.append(Given(person, trailer.kind, identity.employer(person, msg.date)))
     return out
 
 
-def _reviewers(given: Sequence[tuple[Person, str, str]]) -> tuple[Reviewer, ...]:
+def _reviewers(given: Sequence[Given]) -> tuple[Reviewer, ...]:
     """Trailers by person (by address, shown with the name used most), most first."""
-    kinds: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    kinds: defaultdict[str, Counter[ReviewKind]] = defaultdict(Counter)
     names: defaultdict[str, Counter[str]] = defaultdict(Counter)
     employer: dict[str, str] = {}
-    for person, kind, works_for in given:
-        key = person.email or person.name
-        kinds[key][kind] += 1
-        names[key][person.name] += 1
-        employer.setdefault(key, works_for)
+    for one in given:
+        key = one.person.email or one.person.name
+        kinds[key][one.kind] += 1
+        names[key][one.person.name] += 1
+        employer.setdefault(key, one.employer)
     rows = []
     for key, count in kinds.items():
-        rows.append(Reviewer(Person(most_used(names[key]), key), count["reviewed"], count["acked"], count["tested"], employer[key]))
+        rows.append(Reviewer(Person(most_used(names[key]), key), count[ReviewKind.REVIEWED], count[ReviewKind.ACKED], count[ReviewKind.TESTED], employer[key]))
     # The order `ranked` gives a Count of the same person and total.
     return tuple(sorted(rows, key=lambda r: (-r.total, r.person.name.casefold(), r.person.email)))
 

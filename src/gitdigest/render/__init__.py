@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import importlib
 
-from gitdigest.model import Digest
+from gitdigest.model import Digest, Format
 
-FORMATS = ("html", "json", "markdown", "text")
-"""The formats, each a module of this package with its own `render(digest) -> str`."""
+FORMATS = tuple(sorted(f.value for f in Format))
+"""The formats' names, each a module of this package with its own `render(digest) -> str`."""
 
 
-def render(digest: Digest, fmt: str) -> str:
-    """The digest in the named format."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
-    return importlib.import_module(f"{__name__}.{fmt}").render(digest)
+def render(digest: Digest, fmt: Format | str) -> str:
+    """The digest in the given format (a `Format`, or its name)."""
+    return importlib.import_module(f"{__name__}.{Format(fmt).value}").render(digest)

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from gitdigest.hook.provenance import KINDS, Origin, Provenance, PushedSeries, Review
-from gitdigest.model import Revision, TreeCommit
+from gitdigest.model import ReviewKind, Revision, TreeCommit
 from gitdigest.render.common import clean
+from gitdigest.tree.provenance import Origin, Provenance, PushedSeries, Review
 
 SHOWN = 8
 """Commits listed per block; the rest are counted."""
@@ -79,7 +79,7 @@ def _series(series: PushedSeries, paint: Paint) -> list[str]:
         lines.append("    " + _trailers(series, paint))
     missing = series.missing
     if missing:
-        names = ", ".join(f"{r.kind}: {_clean(r.person.name or r.person.email)}" for r in missing)
+        names = ", ".join(f"{r.kind.value}: {_clean(r.person.name or r.person.email)}" for r in missing)
         lines.append("    " + paint(_YELLOW, "not in the commits:") + " " + names)
     lines += _commits(((_counter(o, rev), o.commit) for o in series.origins), len(series.origins), series.origins)
     return lines
@@ -94,12 +94,12 @@ def _trailers(series: PushedSeries, paint: Paint) -> str:
     return f"{done} on the list {listed}; in the commits {kept}"
 
 
-def _counts(reviews: Iterable[Review]) -> Counter[str]:
+def _counts(reviews: Iterable[Review]) -> Counter[ReviewKind]:
     return Counter(r.kind for r in reviews)
 
 
-def _kinds(counts: Counter[str]) -> str:
-    return ", ".join(f"{counts[k]} {k}" for k in KINDS if counts[k])
+def _kinds(counts: Counter[ReviewKind]) -> str:
+    return ", ".join(f"{counts[k]} {k.value}" for k in ReviewKind if counts[k])
 
 
 def _commits(rows: Iterable[tuple[str, TreeCommit]], count: int, origins: Sequence[Origin] = ()) -> list[str]:

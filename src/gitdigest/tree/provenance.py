@@ -21,6 +21,7 @@ from gitdigest.model import (
     Match,
     Message,
     Person,
+    ReviewKind,
     Revision,
     SeriesReport,
     Topic,
@@ -29,8 +30,6 @@ from gitdigest.model import (
 from gitdigest.series import classify
 from gitdigest.tree.match import Posted, normalised_subject, posted
 
-KINDS = ("Reviewed-by", "Acked-by", "Tested-by")
-_KIND = {kind.lower(): kind for kind in KINDS}
 _REVIEW_LINE = re.compile(r"^[ \t]*(reviewed-by|acked-by|tested-by)[ \t]*:[ \t]*(.+?)[ \t]*$", re.I | re.M)
 _STRENGTH = {how: n for n, how in enumerate(How)}
 
@@ -50,8 +49,7 @@ class Lookup:
 class Review:
     """One review trailer: who gave which kind."""
 
-    kind: str
-    """`Reviewed-by`, `Acked-by` or `Tested-by`."""
+    kind: ReviewKind
     person: Person
 
 
@@ -162,7 +160,9 @@ def reviews_in(text: str) -> frozenset[Review]:
     found = set()
     for name, value in _REVIEW_LINE.findall(text):
         real, address = email.utils.parseaddr(value)
-        found.add(Review(_KIND[name.lower()], Person(real or value, address.lower())))
+        kind = ReviewKind.of(name)
+        assert kind is not None  # the pattern matches only review trailers
+        found.add(Review(kind, Person(real or value, address.lower())))
     return frozenset(found)
 
 
@@ -220,9 +220,10 @@ def _collected(revision: Revision, answers: Mapping[str, list[Message]]) -> froz
     """Review trailers the revision's mails carry and replies to them gave."""
     replies = {r.msgid: r for m in revision.messages for r in answers.get(m.msgid, ())}
     return _distinct(
-        Review(_KIND.get(trailer.lname, trailer.name), trailer.person or msg.sender)
+        Review(kind, trailer.person or msg.sender)
         for msg in (*revision.messages, *replies.values())
         for trailer in msg.review_trailers
+        if (kind := trailer.kind) is not None
     )
 
 
