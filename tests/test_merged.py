@@ -307,7 +307,7 @@ def test_patch_ids_are_computed_once_and_only_wide_where_needed(lab: Lab) -> Non
     assert len(cache.computed) == len(first)
     again = codetree.commits(code, since, cache)
     assert again == first and len(cache.computed) == len(first)
-    wanted = {10: ((lab.commits["s3"], lab.commits["s1-1"]), frozenset({"d.c"}))}
+    wanted = {10: match.Rediff((lab.commits["s3"], lab.commits["s1-1"]), frozenset({"d.c"}))}
     wider = codetree.wider_patch_ids(code, wanted, cache)
     assert list(wider[10]) == [lab.commits["s3"]]  # s1-1 touches a.c only
 

@@ -163,7 +163,7 @@ def test_revised_with_history_from_before_the_range(tmp_path: Path) -> None:
         *_series_mails("v3", 3, 17, "v2.0@example.org"),
     ]
     top = build_v2(tmp_path / "arch", mails)
-    commits = archive.select_range(archive.open_archive(top), "HEAD").commits[0][1]
+    commits = archive.select_range(archive.open_archive(top), "HEAD").commits[0].commits
     start = commits[5]  # the noise of day 11: v1 and v2 lie before the range
     (report,) = _digest(top, f"{start}..{commits[-1]}")
     assert report.revision.key == "v3.0@example.org" and report.status is Status.REVISED
@@ -179,7 +179,7 @@ def test_superseded_by_a_revision_after_the_range(tmp_path: Path) -> None:
         *_series_mails("v3", 3, 17, "v2.0@example.org"),
     ]
     top = build_v2(tmp_path / "arch", mails)
-    commits = archive.select_range(archive.open_archive(top), "HEAD").commits[0][1]
+    commits = archive.select_range(archive.open_archive(top), "HEAD").commits[0].commits
     (report,) = _digest(top, f"{commits[1]}..{commits[4]}")  # v2 and the noise only
     assert report.revision.key == "v2.0@example.org" and report.status is Status.SUPERSEDED
     assert report.superseded_by is not None and report.superseded_by.key == "v3.0@example.org"

@@ -220,8 +220,8 @@ def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest
 
 
 def _commits(selection: archive.Selection) -> Iterable[str]:
-    for _epoch, ids in selection.commits:
-        yield from ids
+    for part in selection.commits:
+        yield from part.commits
 
 
 def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -> Digest:

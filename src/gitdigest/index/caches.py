@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class StoredTopic:
+    """A cached topic as stored: its encoded record and the message rows it names."""
+
+    data: str
+    rows: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class CachedTopic:
     """A topic as the index caches it."""
 
@@ -44,7 +52,7 @@ class Topics:
         with guarded(self.index.path):
             return self.index.meta("topics") == f"{self.index.meta('generation')}:{code}"
 
-    def data(self, msgids: Iterable[str] | None = None) -> list[tuple[str, list[int]]]:
+    def data(self, msgids: Iterable[str] | None = None) -> list[StoredTopic]:
         """The cached topics, each with the rows it names: all, or those holding `msgids`."""
         query, params = "SELECT data, rows FROM topics ORDER BY ordinal", ()
         if msgids is not None:
@@ -54,7 +62,7 @@ class Topics:
             )
             params = (json_list(msgids),)
         with guarded(self.index.path), codec.bulk():
-            return [(data, json.loads(named)) for data, named in self.index.db.execute(query, params)]
+            return [StoredTopic(data, tuple(json.loads(named))) for data, named in self.index.db.execute(query, params)]
 
     def store(self, code: str, generation: int, topics: Sequence[CachedTopic]) -> bool:
         """Cache the topics of `generation`'s messages, unless a writer is busy or the messages

@@ -78,7 +78,7 @@ def gather(idx: Index, select: Callable[[Index], index.Rows]) -> Corpus:
         topics = _topics(idx, history, code, generation)
     else:
         decode = codec.topic_decoder(history)
-        topics = tuple(decode(data) for data, _rows in stored)
+        topics = tuple(decode(one.data) for one in stored)
     inside = tuple(history[r] for r in period.rows if r in history)
     return Corpus(inside, topics, tuple(history.values()), period.skipped)
 
@@ -86,9 +86,9 @@ def gather(idx: Index, select: Callable[[Index], index.Rows]) -> Corpus:
 def _short(idx: Index, period: index.Rows) -> Corpus:
     """A short period from the cached topics: only the rows it needs are read."""
     stored = idx.topics().data(period.msgids)
-    loaded = idx.by_rows({*period.rows, *(r for _data, named in stored for r in named)})
+    loaded = idx.by_rows({*period.rows, *(r for one in stored for r in one.rows)})
     decode = codec.topic_decoder(loaded)
-    topics = tuple(decode(data) for data, _rows in stored)
+    topics = tuple(decode(one.data) for one in stored)
     shown = {m.msgid for topic in topics for rev in topic.revisions for m in rev.messages}
     answering = idx.answering(shown)
     loaded.update(idx.by_rows(answering - loaded.keys()))

@@ -123,7 +123,7 @@ def parse(work: Sequence[Chunk], workers: int, least: int = PARALLEL_FROM) -> It
 
 def parse_chunk(chunk: Chunk) -> list[Row]:
     """Read, parse and patch-id one chunk's messages; the rows in archive order."""
-    selection = archive.Selection(chunk.archive, ((chunk.epoch, chunk.commits),))
+    selection = archive.Selection(chunk.archive, (archive.EpochCommits(chunk.epoch, chunk.commits),))
     raws = list(archive.read(selection))
     rows = []
     for raw, result in zip(raws, parsing.parse_all(raws, chunk.limit)):

@@ -48,18 +48,26 @@ class Archive:
 
 
 @dataclass(frozen=True)
+class EpochCommits:
+    """Some commits of one epoch, oldest first."""
+
+    epoch: Epoch
+    commits: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Selection:
     """The archive commits a digest reads, per epoch, oldest first."""
 
     archive: Archive
-    commits: tuple[tuple[Epoch, tuple[str, ...]], ...]
+    commits: tuple[EpochCommits, ...]
     first: str = ""
     last: str = ""
 
     @property
     def count(self) -> int:
         """How many archive commits are selected."""
-        return sum(len(ids) for _, ids in self.commits)
+        return sum(len(part.commits) for part in self.commits)
 
 
 def open_archive(path: Path, cache: Path | None = None) -> Archive:
@@ -235,7 +243,7 @@ def select_range(archive: Archive, spec: str) -> Selection:
         lower = (f"^{start}",) if epoch == first and start else ()
         upper = end if epoch == last else _tip(epoch)
         if upper:
-            picked.append((epoch, _rev_list(epoch, upper, *lower)))
+            picked.append(EpochCommits(epoch, _rev_list(epoch, upper, *lower)))
     return Selection(archive, tuple(picked), first=first_id, last=last_id)
 
 
@@ -264,17 +272,17 @@ def select_dates(
             continue
         walker = repo.walk(repo.head.target, SortMode.TOPOLOGICAL | SortMode.REVERSE)
         ids = tuple(str(c.id) for c in walker if low <= c.author.time < high)
-        picked.append((epoch, ids))
+        picked.append(EpochCommits(epoch, ids))
     return Selection(archive, tuple(picked))
 
 
 def read(selection: Selection) -> Iterator[RawMessage]:
     """The messages the selected commits add (or remove), in archive order."""
-    for epoch, ids in selection.commits:
-        repo = repository(epoch)
+    for part in selection.commits:
+        repo = repository(part.epoch)
         reader = _read_v2 if selection.archive.layout == 2 else _read_v1
-        for cid in ids:
-            yield from reader(repo, repo[cid].peel(pygit2.Commit), epoch.number)
+        for cid in part.commits:
+            yield from reader(repo, repo[cid].peel(pygit2.Commit), part.epoch.number)
 
 
 def _read_v2(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iterator[RawMessage]:

@@ -18,6 +18,7 @@ Reading the files is the loaders' I/O; every lookup is a pure function.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -179,8 +180,19 @@ def build(aliases: Mapping[str, str], entries: Iterable[tuple[str, Affiliation]]
     return OrgMap(aliases=dict(aliases), employers=ordered)
 
 
-def parse_config(text: str, source: str = "gitdm.config") -> list[tuple[str, str, str]]:
-    """A gitdm.config: (directive, path, argument) for the directives that name map files.
+@dataclass(frozen=True)
+class MapFile:
+    """One map file a gitdm configuration names: its directive, path and argument."""
+
+    directive: str
+    """`EmailAliases`, `EmailMap`, `GroupMap` (others are read past)."""
+    path: str
+    argument: str = ""
+    """A `GroupMap`'s employer name."""
+
+
+def parse_config(text: str, source: str = "gitdm.config") -> list[MapFile]:
+    """A gitdm.config: the directives that name map files, with their paths and arguments.
 
     The loader passes over `VirtualEmployer` blocks (one person's work split across
     employers), `RXEmailAliases` (regular expressions) and `FileTypeMap` (file kinds).
@@ -194,9 +206,9 @@ def parse_config(text: str, source: str = "gitdm.config") -> list[tuple[str, str
         elif words[0] == "VirtualEmployer":
             in_virtual = True
         elif words[0] in ("EmailAliases", "EmailMap", "RXEmailAliases", "FileTypeMap") and len(words) >= 2:
-            out.append((words[0], words[1], ""))
+            out.append(MapFile(words[0], words[1]))
         elif words[0] == "GroupMap" and len(words) == 3:
-            out.append((words[0], words[1], words[2]))
+            out.append(MapFile(words[0], words[1], words[2]))
         else:
             raise ConfigError(f"{source}:{number}: not a gitdm configuration line: {line!r}")
     return out
@@ -259,30 +271,31 @@ def load_orgmap(path: Path) -> OrgMap:
     if path.is_dir():
         files = _directory_files(path)
     elif path.is_file():
-        files = [(kind, path.parent / name, arg) for kind, name, arg in parse_config(_read(path, "digest.orgmap"), str(path))]
+        files = [dataclasses.replace(f, path=str(path.parent / f.path)) for f in parse_config(_read(path, "digest.orgmap"), str(path))]
     else:
         raise ConfigError(f"digest.orgmap: {path}: no such file or directory")
     aliases: dict[str, str] = {}
     entries: list[tuple[str, Affiliation]] = []
-    for kind, file, employer in files:
-        if kind == "EmailAliases":
+    for one in files:
+        file = Path(one.path)
+        if one.directive == "EmailAliases":
             aliases.update(parse_aliases(_read(file, "digest.orgmap"), str(file)))
-        elif kind == "EmailMap":
+        elif one.directive == "EmailMap":
             entries += parse_employers(_read(file, "digest.orgmap"), str(file))
-        elif kind == "GroupMap":
-            entries += parse_group(_read(file, "digest.orgmap"), employer)
+        elif one.directive == "GroupMap":
+            entries += parse_group(_read(file, "digest.orgmap"), one.argument)
     return build(aliases, entries)
 
 
-def _directory_files(top: Path) -> list[tuple[str, Path, str]]:
+def _directory_files(top: Path) -> list[MapFile]:
     """The map files of a gitdm directory, in the order QEMU's gitdm.config reads them."""
     groups = sorted(top.glob("group-map-*"))
-    out = [(kind, top / name, "") for kind, name in (("EmailAliases", "aliases"), ("EmailMap", "domain-map")) if (top / name).is_file()]
+    out = [MapFile(kind, str(top / name)) for kind, name in (("EmailAliases", "aliases"), ("EmailMap", "domain-map")) if (top / name).is_file()]
     if not out and not groups:
         raise ConfigError(f"digest.orgmap: {top}: no gitdm map files (aliases, domain-map, group-map-*)")
     named = _group_names(top)
     known = {e.employer for _k, e in parse_employers(_read(top / "domain-map", "digest.orgmap"))} if (top / "domain-map").is_file() else set()
-    return out + [("GroupMap", g, named.get(g.resolve()) or _group_name(g.name, known)) for g in groups]
+    return out + [MapFile("GroupMap", str(g), named.get(g.resolve()) or _group_name(g.name, known)) for g in groups]
 
 
 def _group_names(top: Path) -> dict[Path, str]:
@@ -291,7 +304,7 @@ def _group_names(top: Path) -> dict[Path, str]:
         config = where / "gitdm.config"
         if config.is_file():
             lines = parse_config(_read(config, "digest.orgmap"), str(config))
-            return {(where / name).resolve(): arg for kind, name, arg in lines if kind == "GroupMap"}
+            return {(where / f.path).resolve(): f.argument for f in lines if f.directive == "GroupMap"}
     return {}
 
 

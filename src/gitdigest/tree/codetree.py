@@ -150,15 +150,16 @@ def patch_ids(tree: CodeTree, ids: Sequence[str], context: int, cache: PatchIdCa
 
 
 def wider_patch_ids(
-    tree: CodeTree, wanted: Mapping[int, tuple[Sequence[str], frozenset[str] | None]], cache: PatchIdCache
+    tree: CodeTree, wanted: match.Wanted, cache: PatchIdCache
 ) -> dict[int, dict[str, str | None]]:
     """Patch-ids at wider contexts, each only for the commits that touch the files
     (diffstat names, maybe `.../tail`) of the emails made with it (None: any file)."""
-    need = {c for ids, paths in wanted.values() if paths is not None for c in ids}
+    need = {c for want in wanted.values() if want.paths is not None for c in want.commits}
     touched = touched_paths(tree, sorted(need))
     out = {}
-    for context, (ids, paths) in wanted.items():
-        chosen = [c for c in ids if paths is None or _touches(touched.get(c, ()), paths)]
+    for context, want in wanted.items():
+        paths = want.paths
+        chosen = [c for c in want.commits if paths is None or _touches(touched.get(c, ()), paths)]
         out[context] = patch_ids(tree, chosen, context, cache)
     return out
 

@@ -41,7 +41,16 @@ email was posted, give or take a wrong clock."""
 
 WiderIds = Mapping[int, Mapping[str, str | None]]
 """Patch-ids of commits re-diffed with a wider context: context -> commit -> patch-id."""
-Wanted = dict[int, tuple[tuple[str, ...], frozenset[str] | None]]
+@dataclass(frozen=True)
+class Rediff:
+    """Commits to re-diff at one wider context, for the emails that were made with it."""
+
+    commits: tuple[str, ...]
+    paths: frozenset[str] | None
+    """The files those emails touch (diffstat names, maybe `.../tail`); None: any file."""
+
+
+Wanted = dict[int, Rediff]
 """Which commits to re-diff at which context, and the files the emails touch (None: any)."""
 
 _RENAME_BRACES = re.compile(r"\{[^{}]*=> ([^{}]*)\}")
@@ -110,7 +119,7 @@ def rediffs(reports: Sequence[SeriesReport], commits: Sequence[TreeCommit], foun
         since = min(m.date for m in mails) - CLOCK_SKEW
         names = [diffstat_names(m.diffstat) for m in mails]
         paths = None if not all(names) else frozenset(n for group in names for n in group)
-        wanted[context] = (tuple(c.id for c in loose if c.date >= since), paths)
+        wanted[context] = Rediff(tuple(c.id for c in loose if c.date >= since), paths)
     return wanted
 
 
