@@ -18,7 +18,7 @@ from conftest import checksums, digest_process, finished, git, loaded, stored
 from gitdigest import cli, index, pipeline, render
 from gitdigest.index import codec, corpus, ingest
 from gitdigest.mail import archive
-from gitdigest.model import MAX_MESSAGE_SIZE, Message, Person, Subject, Trailer
+from gitdigest.model import MAX_MESSAGE_SIZE, Message, Person, Revision, Subject, Topic, Trailer
 
 LIMIT = MAX_MESSAGE_SIZE
 
@@ -284,6 +284,21 @@ def test_message_rows_round_trip_every_field() -> None:
     assert codec.decoder()(codec.encode(message)) == message
     plain = Message("m@x", when, values["sender"], values["sender"], Subject("s", "s"))
     assert codec.decoder()(codec.encode(plain)) == plain
+    # Stored by field name, not by slot: what SQL reads by name is there.
+    stored = json.loads(codec.encode(message))
+    assert set(stored) == set(values) and stored["patch_id"] == "pid"
+    assert stored["subject"]["title"] == "a: b" and stored["author"] == {"name": "Bob", "email": "bob@x"}
+
+
+def test_a_record_the_codec_cannot_store_is_an_error() -> None:
+    """A field of a type JSON cannot hold fails loudly, never switches the cache off."""
+    when = datetime.datetime(2025, 3, 3, tzinfo=datetime.timezone.utc)
+    odd = Message("m@x", when, Person("A", "a@x"), Person("A", "a@x"), Subject("s", "s"), references=frozenset({"x"}))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        codec.encode(odd)
+    rev = Revision(key="k", version=1, subject=object(), author=Person("A", "a@x"), date=when, cover=None, patches=(), total=0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        codec.encode_topic(Topic(key="k", revisions=(rev,)), lambda m: 0)
 
 
 def period_json(request: pipeline.Request) -> str:

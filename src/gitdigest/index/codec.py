@@ -36,7 +36,6 @@ from gitdigest.model import (
 
 _FIELDS = dataclasses.fields(Message)
 _SUBJECT_FIELDS = tuple(f.name for f in dataclasses.fields(Subject))
-_PREFIXES = _SUBJECT_FIELDS.index("prefixes")
 _REVISION_FIELDS = dataclasses.fields(Revision)
 _TOPIC_FIELDS = dataclasses.fields(Topic)
 _UTC = datetime.timezone.utc
@@ -120,16 +119,16 @@ def bulk() -> Iterator[None]:
 
 
 def encode(message: Message) -> str:
-    """Every field of `message`, in order, as a JSON list."""
-    return json.dumps([_ENCODERS[f.type](getattr(message, f.name)) for f in _FIELDS], ensure_ascii=False)
+    """Every field of `message`, by name, as a JSON object (a value JSON cannot hold is a TypeError)."""
+    return json.dumps({f.name: _ENCODERS[f.type](getattr(message, f.name)) for f in _FIELDS}, ensure_ascii=False)
 
 
 def decoder() -> Callable[[str], Message]:
     """A function from a stored record to its Message; equal people become one `Person`."""
     person = _people()
 
-    def trailers(items: list[list[Any]]) -> tuple[Trailer, ...]:
-        return tuple(Trailer(name, value, person(p) if p else None) for name, value, p in items)
+    def trailers(items: list[dict[str, Any]]) -> tuple[Trailer, ...]:
+        return tuple(Trailer(t["name"], t["value"], person(t["person"]) if t["person"] else None) for t in items)
 
     message = _builder(Message, _FIELDS, {**_DECODERS, "Person": person, "tuple[Trailer, ...]": trailers})
 
@@ -139,32 +138,32 @@ def decoder() -> Callable[[str], Message]:
     return decode
 
 
-def _people() -> Callable[[list[str]], Person]:
-    """A function from a stored `[name, email]` to its `Person`: one `Person` for equal pairs."""
+def _people() -> Callable[[dict[str, str]], Person]:
+    """A function from a stored person to its `Person`: one `Person` for equal ones."""
     people: dict[tuple[str, str], Person] = {}
 
-    def person(pair: list[str]) -> Person:
-        key = (pair[0], pair[1])
+    def person(stored: dict[str, str]) -> Person:
+        key = (stored["name"], stored["email"])
         found = people.get(key)
         if found is None:
-            found = people[key] = Person(pair[0], pair[1])
+            found = people[key] = Person(*key)
         return found
 
     return person
 
 
 def _builder(
-    make: Callable[..., _T], fields: Sequence[dataclasses.Field], kinds: Mapping[str, Callable[[Any], Any]]
-) -> Callable[[list[Any]], _T]:
-    """A function from stored field values, in the order of `fields`, to `make(*values)`;
-    each value not None whose field's type hint `kinds` names is converted first (in place)."""
-    steps = [(i, kinds[f.type]) for i, f in enumerate(fields) if f.type in kinds]
+    make: Callable[..., _T], fields: Sequence[dataclasses.Field[Any]], kinds: Mapping[str, Callable[[Any], Any]]
+) -> Callable[[dict[str, Any]], _T]:
+    """A function from stored field values by name to `make(**values)`; each value not None
+    whose field's type hint `kinds` names is converted first (in place)."""
+    steps = [(f.name, kinds[f.type]) for f in fields if isinstance(f.type, str) and f.type in kinds]
 
-    def build(values: list[Any]) -> _T:
-        for i, convert in steps:
-            if values[i] is not None:
-                values[i] = convert(values[i])
-        return make(*values)
+    def build(values: dict[str, Any]) -> _T:
+        for name, convert in steps:
+            if values.get(name) is not None:
+                values[name] = convert(values[name])
+        return make(**values)
 
     return build
 
@@ -177,15 +176,15 @@ def encode_topic(topic: Topic, row_of: Callable[[Message], int]) -> tuple[str, l
         named.append(row_of(message))
         return named[-1]
 
-    def revision(rev: Revision) -> list[Any]:
-        return [_topic_part(f.type, getattr(rev, f.name), row) for f in _REVISION_FIELDS]
+    def revision(rev: Revision) -> dict[str, Any]:
+        return {f.name: _topic_part(str(f.type), getattr(rev, f.name), row) for f in _REVISION_FIELDS}
 
     def field(kind: str, value: Any) -> Any:
         if kind == "tuple[Revision, ...]":
             return [revision(r) for r in value]
         return _topic_part(kind, value, row)
 
-    data = [field(f.type, getattr(topic, f.name)) for f in _TOPIC_FIELDS]
+    data = {f.name: field(str(f.type), getattr(topic, f.name)) for f in _TOPIC_FIELDS}
     return json.dumps(data, ensure_ascii=False), named
 
 
@@ -202,10 +201,10 @@ def topic_decoder(messages: Mapping[int, Message]) -> Callable[[str], Topic]:
 
     def decode(data: str) -> Topic:
         values = json.loads(data)
-        return Topic(*(
-            tuple(map(revision, v)) if f.type == "tuple[Revision, ...]" else v
-            for f, v in zip(_TOPIC_FIELDS, values)
-        ))
+        return Topic(**{
+            f.name: tuple(map(revision, values[f.name])) if f.type == "tuple[Revision, ...]" else values[f.name]
+            for f in _TOPIC_FIELDS
+        })
 
     return decode
 
@@ -220,16 +219,19 @@ def _topic_part(kind: str, value: Any, row: Callable[[Message], int]) -> Any:
         return [row(m) for m in value]
     if kind in ("Person", "datetime.datetime", "tuple[str, ...]"):
         return _ENCODERS[kind](value)
-    raise TypeError(f"rows.encode_topic cannot store a Revision field of type {kind}")
+    raise TypeError(f"codec.encode_topic cannot store a Revision field of type {kind}")
 
 
-def _subject(values: list[Any]) -> Subject:
-    values[_PREFIXES] = tuple(values[_PREFIXES])
-    return Subject(*values)
+def _subject(values: dict[str, Any]) -> Subject:
+    return Subject(**{**values, "prefixes": tuple(values["prefixes"])})
 
 
-def _trailers(trailers: Iterable[Trailer]) -> list[Any]:
-    return [[t.name, t.value, [t.person.name, t.person.email] if t.person else None] for t in trailers]
+def _person(person: Person) -> dict[str, str]:
+    return {"name": person.name, "email": person.email}
+
+
+def _trailers(trailers: Iterable[Trailer]) -> list[dict[str, Any]]:
+    return [{"name": t.name, "value": t.value, "person": _person(t.person) if t.person else None} for t in trailers]
 
 
 def _same(value: Any) -> Any:
@@ -239,8 +241,8 @@ def _same(value: Any) -> Any:
 # By the field's type hint as written in model.py (its annotations are strings).
 _ENCODERS: dict[str, Callable[[Any], Any]] = {
     "datetime.datetime": lambda when: when.timestamp(),
-    "Person": lambda person: [person.name, person.email],
-    "Subject": lambda subject: [getattr(subject, name) for name in _SUBJECT_FIELDS],
+    "Person": _person,
+    "Subject": lambda subject: {name: getattr(subject, name) for name in _SUBJECT_FIELDS},
     "tuple[Trailer, ...]": _trailers,
 }
 _DECODERS: dict[str, Callable[[Any], Any]] = {

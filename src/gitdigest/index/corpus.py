@@ -102,15 +102,12 @@ def _topics(idx: Index, history: Mapping[int, Message], code: str, generation: i
     """Topics over the whole archive, cached in the index for the next run."""
     topics = grouping.topics(grouping.postings(list(history.values())))
     row_of = {id(message): row for row, message in history.items()}
-    try:
-        entries = []
-        for topic in topics:
-            data, named = codec.encode_topic(topic, lambda m: row_of[id(m)])
-            msgids = {m.msgid for rev in topic.revisions for m in rev.messages}
-            entries.append(index.CachedTopic(topic.key, data, tuple(msgids), tuple(named)))
-    except (TypeError, KeyError):
-        # A record the cache cannot store: correct, only slower next time.
-        return topics
+    entries = []
+    for topic in topics:
+        # A record the cache cannot store is a TypeError here, never a silent switch-off.
+        data, named = codec.encode_topic(topic, lambda m: row_of[id(m)])
+        msgids = {m.msgid for rev in topic.revisions for m in rev.messages}
+        entries.append(index.CachedTopic(topic.key, data, tuple(msgids), tuple(named)))
     idx.topics().store(code, generation, entries)
     return topics
 

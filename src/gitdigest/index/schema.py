@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable
-
-from gitdigest.model import Message, Subject
-
-SUBJECT = {f.name: i for i, f in enumerate(dataclasses.fields(Subject))}
-"""Where a `Subject` field sits in a stored record's subject."""
-
-
-def field(name: str) -> int:
-    """Where a `Message` field sits in a stored record (rows.encode: in dataclass order)."""
-    return [f.name for f in dataclasses.fields(Message)].index(name)
 
 
 def json_list(values: Iterable[object]) -> str:
@@ -22,7 +11,7 @@ def json_list(values: Iterable[object]) -> str:
     return json.dumps(list(values))
 
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x67446967  # "gDig"
 
 SCHEMA = """
@@ -37,7 +26,7 @@ CREATE TABLE messages (
     msgid TEXT,                   -- NULL when skipped
     removed INTEGER NOT NULL,     -- a `d` commit: the message it names is gone
     skipped TEXT,                 -- why the message could not be used
-    record TEXT,                  -- the Message, as rows.encode writes it
+    record TEXT,                  -- the Message by field name, as codec.encode writes it
     description TEXT              -- the text a report prints for a patch or cover letter
 );
 CREATE INDEX messages_epoch ON messages (epoch);
@@ -50,7 +39,7 @@ CREATE INDEX answers_target ON answers (target);
 CREATE TABLE topics (
     ordinal INTEGER PRIMARY KEY,
     key TEXT NOT NULL,
-    data TEXT NOT NULL,           -- as rows.encode_topic writes it
+    data TEXT NOT NULL,           -- as codec.encode_topic writes it
     rows TEXT NOT NULL            -- JSON: the message rows it names
 );
 CREATE TABLE topic_members (msgid TEXT PRIMARY KEY, ordinal INTEGER NOT NULL) WITHOUT ROWID;
@@ -63,10 +52,10 @@ CREATE TABLE lore_asked (         -- online mode: what lore was asked, and the m
 ) WITHOUT ROWID;
 """
 # A patch's patch-id and its title (case aside), where the stored records keep them
-# (rows.encode: a JSON list in Message's field order): the pre-push hook looks a
+# (codec.encode: a JSON object of Message's fields by name): the pre-push hook looks a
 # pushed commit up by these without decoding every record.
-PATCH_ID = f"json_extract(record, '$[{field('patch_id')}]')"
-TITLE = f"lower(json_extract(record, '$[{field('subject')}][{SUBJECT['title']}]'))"
+PATCH_ID = "json_extract(record, '$.patch_id')"
+TITLE = "lower(json_extract(record, '$.subject.title'))"
 SCHEMA += f"""CREATE INDEX messages_patch_id ON messages ({PATCH_ID});
 CREATE INDEX messages_title ON messages ({TITLE});
 """

@@ -18,7 +18,7 @@ from pathlib import Path
 from gitdigest.index import codec, file
 from gitdigest.index.caches import LoreAnswers, Topics, TreePatchIds
 from gitdigest.index.file import WriteLock, guarded
-from gitdigest.index.schema import PATCH_ID, SUBJECT, TITLE, field, json_list
+from gitdigest.index.schema import PATCH_ID, TITLE, json_list
 from gitdigest.mail.archive import Archive
 from gitdigest.model import LORE_EPOCH, Message, Skipped
 
@@ -276,13 +276,12 @@ class Index:
         None when the archive holds no message that early (so nobody can be told new)."""
         # One pass in SQLite over the stored records (`Message.is_contribution`, in JSON):
         # decoding every earlier record instead costs seconds on a large archive.
-        author, subject = field("author"), field("subject")
-        part = lambda name: f"json_extract(record, '$[{subject}][{SUBJECT[name]}]')"
+        part = lambda name: f"json_extract(record, '$.subject.{name}')"  # noqa: E731
         query = (
-            f"SELECT DISTINCT json_extract(record, '$[{author}][1]') FROM messages"
-            f" WHERE time < ? AND record IS NOT NULL AND json_extract(record, '$[{author}][1]') IN"
+            "SELECT DISTINCT json_extract(record, '$.author.email') FROM messages"
+            " WHERE time < ? AND record IS NOT NULL AND json_extract(record, '$.author.email') IN"
             f" (SELECT value FROM json_each(?)) AND NOT {part('is_reply')} AND NOT {part('is_pull')}"
-            f" AND (json_extract(record, '$[{field('has_diff')}]')"
+            " AND (json_extract(record, '$.has_diff')"
             f" OR (NOT {part('counters_inferred')} AND {part('counter')} = 0))"
         )
         with guarded(self.path):
