@@ -18,7 +18,15 @@ from conftest import checksums, digest_process, finished, git, loaded, stored
 from gitdigest import cli, index, pipeline, render
 from gitdigest.index import codec, corpus, ingest
 from gitdigest.mail import archive
-from gitdigest.model import MAX_MESSAGE_SIZE, Message, Person, Revision, Subject, Topic, Trailer
+from gitdigest.model import (
+    MAX_MESSAGE_SIZE,
+    Message,
+    Person,
+    Revision,
+    Subject,
+    Topic,
+    Trailer,
+)
 
 LIMIT = MAX_MESSAGE_SIZE
 

@@ -26,6 +26,12 @@ class EmptyPeriodError(GitDigestError):
 class GitError(GitDigestError):
     """A git command that failed where it should not."""
 
+    @classmethod
+    def failed(cls, what: str, stderr: str, status: object) -> GitError:
+        """`<what> failed: <git's own last line>`, or its exit status when it said nothing."""
+        lines = stderr.strip().splitlines()
+        return cls(f"{what} failed: {lines[-1] if lines else f'exit code {status}'}")
+
 
 class ConfigError(GitDigestError):
     """A `digest.*` setting that cannot be used as it is written."""

@@ -24,6 +24,17 @@ class Person:
         """The part of the address after the last `@`, or '' when there is none."""
         return self.email.rpartition("@")[2] if "@" in self.email else ""
 
+    @property
+    def identities(self) -> tuple[str, ...]:
+        """The address, and the full name (two words or more, case and spacing aside):
+        on io-uring seven authors moved address mid-series."""
+        name = " ".join(self.name.casefold().split())
+        return (self.email, name) if " " in name else (self.email,)
+
+    def same_as(self, other: Person) -> bool:
+        """The same address, or the same full name (people change employers)."""
+        return bool(self.email) and self.email == other.email or not set(self.identities[1:]).isdisjoint(other.identities[1:])
+
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.name else f"<{self.email}>"
 
@@ -131,6 +142,9 @@ LORE_EPOCH = 2**31 - 1
 """The `epoch` of a message that online mode fetched from lore: the local archive lacks it.
 It sorts after every real epoch, so a message the archive gains later is read from the archive."""
 
+CLOCK_SKEW = datetime.timedelta(days=1)
+"""How far a commit's or a message's clock may be wrong: a commit found by subject, or
+re-diffed for an email, is not committed before the email was posted, give or take this."""
 MAX_MESSAGE_SIZE = 10 * 1024 * 1024
 """Messages larger than this (`digest.maxMessageSize`, default 10 MiB) are skipped, not read."""
 DEFAULT_LORE_URL = "https://lore.kernel.org/all"
@@ -215,6 +229,15 @@ class Message:
         if self.is_contribution:
             return frozenset()
         return frozenset((*self.references, self.in_reply_to) if self.in_reply_to else self.references)
+
+
+def replies_by_parent(messages: Iterable[Message]) -> dict[str, list[Message]]:
+    """Replies by the message-ids they answer, each message once (a later revision is no reply)."""
+    out: dict[str, list[Message]] = {}
+    for msg in unique(messages):
+        for target in msg.answers:
+            out.setdefault(target, []).append(msg)
+    return out
 
 
 def unique(messages: Iterable[Message]) -> tuple[Message, ...]:

@@ -66,12 +66,12 @@ class Chunk:
 def plan(epoch: Epoch, last: str | None, indexed: Callable[[], set[str]]) -> Plan:
     """What `epoch` needs, given the last commit indexed (None: none) and, only when
     history was rewritten, the set of its commits that the index holds."""
-    repo = archive.repository(epoch)
-    tip = "" if repo.head_is_unborn else str(repo.head.target)
+    tip = archive.tip(epoch)
     if last == tip:
         return Plan(epoch, tip)
     if not tip:
         return Plan(epoch, tip, rewritten=True)
+    repo = archive.repository(epoch)
     if last is None:
         return Plan(epoch, tip, _walk(repo, tip))
     if _descends(repo, tip, last):

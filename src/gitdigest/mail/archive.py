@@ -241,20 +241,21 @@ def select_range(archive: Archive, spec: str) -> Selection:
         if not first.number <= epoch.number <= last.number:
             continue
         lower = (f"^{start}",) if epoch == first and start else ()
-        upper = end if epoch == last else _tip(epoch)
+        upper = end if epoch == last else tip(epoch)
         if upper:
             picked.append(EpochCommits(epoch, _rev_list(epoch, upper, *lower)))
     return Selection(archive, tuple(picked), first=first_id, last=last_id)
 
 
-def _tip(epoch: Epoch) -> str:
+def tip(epoch: Epoch) -> str:
+    """The epoch's tip commit, '' when it has none."""
     repo = repository(epoch)
     return "" if repo.head_is_unborn else str(repo.head.target)
 
 
 def tips(archive: Archive) -> dict[int, str]:
     """The tip commit of every epoch that has one, by epoch number."""
-    return {epoch.number: tip for epoch in archive.epochs if (tip := _tip(epoch))}
+    return {epoch.number: found for epoch in archive.epochs if (found := tip(epoch))}
 
 
 def select_dates(

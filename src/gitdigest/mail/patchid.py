@@ -218,6 +218,4 @@ def _check(command: str, code: int, err: IO[bytes]) -> None:
     if code == 0:
         return
     err.seek(0)
-    lines = err.read().decode("utf-8", "replace").strip().splitlines()
-    detail = lines[-1] if lines else f"exit code {code}"
-    raise GitError(f"git {command} failed: {detail}")
+    raise GitError.failed(f"git {command}", err.read().decode("utf-8", "replace"), code)

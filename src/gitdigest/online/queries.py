@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence, Set
 
-from gitdigest.model import Message, Revision, Topic, TreeCommit
+from gitdigest.model import CLOCK_SKEW, Message, Revision, Topic, TreeCommit
 from gitdigest.tree.match import normalised_subject
 
-CLOCK_SKEW = datetime.timedelta(days=1)
 """b4 dig looks for mail dated up to a day after the commit: time zones, wrong clocks."""
 
 

@@ -24,6 +24,7 @@ from gitdigest.model import (
     Reviews,
     Revision,
     SeriesReport,
+    replies_by_parent,
     unique,
 )
 from gitdigest.people.identity import RELAY, UNKNOWN, Identity, bot_name, is_relay
@@ -111,7 +112,7 @@ def reviews(
     reports: Sequence[SeriesReport], period: Sequence[Message], replies: Sequence[Message], identity: Identity
 ) -> Reviews:
     """Reviewers by kind and employer (in the period), coverage and reply times (all replies known)."""
-    answers = _answers(unique([*period, *replies]))
+    answers = replies_by_parent(unique([*period, *replies]))
     shown = [r for r in reports if not r.revision.is_pull]
     topics: defaultdict[str, list[Revision]] = defaultdict(list)
     for report in shown:
@@ -129,15 +130,6 @@ def reviews(
         replied=len(waits),
         median_first_reply=statistics.median_low(sorted(waits)) if waits else None,
     )
-
-
-def _answers(messages: Iterable[Message]) -> dict[str, list[Message]]:
-    """Replies by the message-ids they answer; a later revision is not an answer."""
-    out: defaultdict[str, list[Message]] = defaultdict(list)
-    for msg in messages:
-        for target in msg.answers:
-            out[target].append(msg)
-    return out
 
 
 def _replies_to(rev: Revision, answers: dict[str, list[Message]]) -> list[Message]:

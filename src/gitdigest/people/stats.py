@@ -6,7 +6,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from gitdigest.model import Count, Message, Person, Reviewer, Revision, Stats, unique
+from gitdigest.model import (
+    Count,
+    Message,
+    Person,
+    Reviewer,
+    Revision,
+    Stats,
+    replies_by_parent,
+    unique,
+)
 from gitdigest.people.identity import NO_IDENTITY, Identity, bot_name
 from gitdigest.people.reviews import contributions, counted, most_used, ranked
 
@@ -56,12 +65,8 @@ def _people(persons: Iterable[Person]) -> tuple[Count, ...]:
 
 def _unanswered(revisions: Sequence[Revision], messages: Sequence[Message]) -> tuple[str, ...]:
     """Keys of revisions that no person's reply answers (a later revision, a bot's report is not one)."""
-    answered: set[str] = set()
-    for msg in messages:
-        if bot_name(msg.sender) or bot_name(msg.author):
-            continue
-        answered.update(msg.answers)
-    keys = (rev.key for rev in revisions if answered.isdisjoint(m.msgid for m in rev.messages))
+    answered = replies_by_parent(m for m in messages if not (bot_name(m.sender) or bot_name(m.author)))
+    keys = (rev.key for rev in revisions if answered.keys().isdisjoint(m.msgid for m in rev.messages))
     return tuple(dict.fromkeys(keys))
 
 

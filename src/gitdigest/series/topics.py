@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from gitdigest.model import Message, Person, Revision, Topic
+from gitdigest.model import Message, Revision, Topic
 from gitdigest.series.postings import ancestors
 
 _TRAILING_VERSION = re.compile(r"[\s,;:(\[-]*\bv\d+[\])]?$")
@@ -186,7 +186,7 @@ def _by_subject(ordered: Sequence[Revision]) -> Iterator[Link]:
     last: dict[tuple[str, str, str], Revision] = {}
     for rev in ordered:
         title = normalised_title(rev.subject)
-        keys = [(title, who, stable_tree(rev)) for who in _identities(rev.author)] if title else []
+        keys = [(title, who, stable_tree(rev)) for who in rev.author.identities] if title else []
         earlier = next((last[k] for k in keys if k in last), None)
         if earlier is not None:
             yield Link(earlier.key, rev.key, "subject", f"{title} / {rev.author}")
@@ -198,14 +198,8 @@ def _owners(ordered: Sequence[Revision]) -> dict[str, Revision]:
 
 
 def _same_author(a: Revision, b: Revision) -> bool:
-    ours = {*_identities(a.author), *_identities(a.messages[0].sender)}
-    return not ours.isdisjoint({*_identities(b.author), *_identities(b.messages[0].sender)})
-
-
-def _identities(person: Person) -> tuple[str, ...]:
-    """The address, and the full name: on io-uring seven authors moved address mid-series."""
-    name = " ".join(person.name.casefold().split())
-    return (person.email, name) if " " in name else (person.email,)
+    ours = {*a.author.identities, *a.messages[0].sender.identities}
+    return not ours.isdisjoint({*b.author.identities, *b.messages[0].sender.identities})
 
 
 def _same_tree(a: Revision, b: Revision) -> bool:

@@ -209,8 +209,7 @@ def sent(tree: CodeTree, spans: Sequence[Span], limit: int) -> tuple[tuple[str, 
         try:
             out = repo.git.rev_list("--no-merges", f"--max-count={limit + 1}", *revs)
         except git.GitCommandError as err:
-            detail = (err.stderr.strip().splitlines() or [f"exit code {err.status}"])[-1]
-            raise GitError(f"git rev-list failed in {tree.path}: {detail}") from err
+            raise GitError.failed(f"git rev-list in {tree.path}", err.stderr, err.status) from err
         found.update(dict.fromkeys(out.split()))
     ids = tuple(found)
     return ids[:limit], len(ids) > limit
@@ -288,8 +287,7 @@ def _rev_list(tree: CodeTree, since: datetime.datetime | None) -> list[str]:
     try:
         out = repo.git.rev_list("--no-merges", *limit, "--end-of-options", *revs)
     except git.GitCommandError as err:
-        detail = (err.stderr.strip().splitlines() or [f"exit code {err.status}"])[-1]
-        raise GitError(f"git rev-list failed in {tree.path}: {detail}") from err
+        raise GitError.failed(f"git rev-list in {tree.path}", err.stderr, err.status) from err
     return out.split()
 
 

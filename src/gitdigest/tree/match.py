@@ -16,13 +16,13 @@ Pure: tree.py reads the commits, this module only compares records.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gitdigest.model import (
+    CLOCK_SKEW,
     CommitMatch,
     How,
     Match,
@@ -35,9 +35,6 @@ from gitdigest.model import (
 )
 
 DEFAULT_CONTEXT = 3
-CLOCK_SKEW = datetime.timedelta(days=1)
-"""A commit found by subject or re-diffed for an email is not committed before the
-email was posted, give or take a wrong clock."""
 
 WiderIds = Mapping[int, Mapping[str, str | None]]
 """Patch-ids of commits re-diffed with a wider context: context -> commit -> patch-id."""
@@ -221,7 +218,7 @@ def _by_subject(
     for title, candidates in waiting.items():
         pairs = [
             (p, c) for p in candidates for c in by_title.get(title, ())
-            if _same_author(canonical(p.message.author), c.author) and c.date >= p.message.date - CLOCK_SKEW
+            if canonical(p.message.author).same_as(c.author) and c.date >= p.message.date - CLOCK_SKEW
         ]
         chosen = _unique(pairs)
         for commit in chosen[1] if chosen else ():
@@ -238,9 +235,3 @@ def _unique(pairs: Sequence[tuple[Posted, TreeCommit]]) -> tuple[str, list[TreeC
     return newest.message.msgid, [c for p, c in pairs if p is newest]
 
 
-def _same_author(email: Person, commit: Person) -> bool:
-    """The same address, or the same full name (people change employers)."""
-    if email.email and email.email == commit.email:
-        return True
-    name = " ".join(email.name.casefold().split())
-    return " " in name and name == " ".join(commit.name.casefold().split())

@@ -26,6 +26,7 @@ from gitdigest.model import (
     SeriesReport,
     Topic,
     TreeCommit,
+    replies_by_parent,
 )
 from gitdigest.series import classify
 from gitdigest.tree.match import Posted, normalised_subject, posted
@@ -135,7 +136,7 @@ def trace(
     """Where each pushed commit comes from, given match.match's answer over `series`,
     the replies to those series, and each commit's message (`texts`, by commit id)."""
     origins = _choose(_options(series, found))
-    answers = _answers(replies)
+    answers = replies_by_parent(replies)
     newer = {r.revision.key: r.superseded_by for r in series}
     groups: dict[tuple[str, str], list[Origin]] = defaultdict(list)
     revisions: dict[tuple[str, str], tuple[str, Revision]] = {}
@@ -201,19 +202,6 @@ def _series(
     origins.sort(key=lambda o: (counter.get(o.patch.msgid, 0), o.commit.id))
     carried = _distinct(r for o in origins for r in reviews_in(texts.get(o.commit.id, "")))
     return PushedSeries(topic, revision, tuple(origins), newer, _collected(revision, answers), carried)
-
-
-def _answers(replies: Iterable[Message]) -> dict[str, list[Message]]:
-    """Replies by the message-ids they answer (a later revision is not an answer)."""
-    out: dict[str, list[Message]] = defaultdict(list)
-    seen: set[str] = set()
-    for msg in replies:
-        if msg.msgid in seen or msg.is_contribution:
-            continue
-        seen.add(msg.msgid)
-        for target in msg.answers:
-            out[target].append(msg)
-    return out
 
 
 def _collected(revision: Revision, answers: Mapping[str, list[Message]]) -> frozenset[Review]:
