@@ -12,12 +12,16 @@ import re
 
 RESET = "\x1b[m"
 BOLD = "\x1b[1m"
+GREEN = "\x1b[32m"  # as git's new lines
+YELLOW = "\x1b[33m"  # as git's commit lines
+RED = "\x1b[31m"
+CYAN = "\x1b[36m"
 STATUS = {
-    "new": "\x1b[32m",  # green, as git's new lines
-    "revised": "\x1b[33m",  # yellow, as git's commit lines
-    "superseded": "\x1b[31m",  # red: there is a newer revision
-    "merged": "\x1b[36m",  # cyan
-    "partially-merged": "\x1b[36m",
+    "new": GREEN,
+    "revised": YELLOW,
+    "superseded": RED,  # there is a newer revision
+    "merged": CYAN,
+    "partially-merged": CYAN,
 }
 _HEADING = re.compile(r"^(Top \d+ .+|=====.*=====?|Series with no reply yet)$")
 _STATUS = re.compile(r"^(" + "|".join(sorted(STATUS, key=len, reverse=True)) + r")\b")

@@ -13,16 +13,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from gitdigest.model import ReviewKind, Revision, TreeCommit
+from gitdigest.render.color import BOLD, GREEN, RED, RESET, YELLOW
 from gitdigest.render.common import clean
 from gitdigest.tree.provenance import Origin, Provenance, PushedSeries, Review
 
 SHOWN = 8
 """Commits listed per block; the rest are counted."""
-_RESET = "\x1b[m"
-_BOLD = "\x1b[1m"
-_RED = "\x1b[31m"
-_YELLOW = "\x1b[33m"
-_GREEN = "\x1b[32m"
 # Line breaks and tabs in mail text each become one space, as ever; `clean` keeps only
 # tab and newline of the C0 controls, so the other breaks are made newlines before it.
 _BREAKS = str.maketrans("\r\v\f", "\n\n\n")
@@ -47,12 +43,12 @@ class Target:
 def render(target: Target, found: Provenance, width: int | None = None, color: bool = False) -> str:
     """The summary as lines for stderr; `width` cuts long lines, `color` adds ANSI colours."""
     paint = _painter(color)
-    lines = [paint(_BOLD, _headline(target))]
+    lines = [paint(BOLD, _headline(target))]
     for series in found.series:
         lines += _series(series, paint)
     if found.unposted:
         count = len(found.unposted)
-        lines.append(paint(_YELLOW, f"  never posted to the list: {count} commit{'s' * (count != 1)}"))
+        lines.append(paint(YELLOW, f"  never posted to the list: {count} commit{'s' * (count != 1)}"))
         lines += _commits((("", c) for c in found.unposted), count)
     return "".join(_fit(line, width) + "\n" for line in lines)
 
@@ -66,21 +62,21 @@ def _headline(target: Target) -> str:
 def _series(series: PushedSeries, paint: Paint) -> list[str]:
     """A revision's block: title, author, what replaced it, its trailers, its commits."""
     rev = series.revision
-    lines = [f"  {paint(_BOLD, '[' + _version(rev) + '] ' + _clean(rev.subject))}"]
+    lines = [f"  {paint(BOLD, '[' + _version(rev) + '] ' + _clean(rev.subject))}"]
     got = len({o.patch.subject.counter for o in series.origins})
     lines.append(f"    {_clean(rev.author.name or rev.author.email)}, posted {_day(rev.date)}; {got} of {rev.total} patches")
     if series.newer is not None:
         newer = series.newer
         # The newer revision first and its message-id last: a cut line loses the least.
         lines.append(
-            "    " + paint(_RED, f"superseded by {_version(newer)}") + f", posted {_day(newer.date)}: {_clean(newer.key)}"
+            "    " + paint(RED, f"superseded by {_version(newer)}") + f", posted {_day(newer.date)}: {_clean(newer.key)}"
         )
     if series.on_list or series.carried:
         lines.append("    " + _trailers(series, paint))
     missing = series.missing
     if missing:
         names = ", ".join(f"{r.kind.value}: {_clean(r.person.name or r.person.email)}" for r in missing)
-        lines.append("    " + paint(_YELLOW, "not in the commits:") + " " + names)
+        lines.append("    " + paint(YELLOW, "not in the commits:") + " " + names)
     lines += _commits(((_counter(o, rev), o.commit) for o in series.origins), len(series.origins), series.origins)
     return lines
 
@@ -90,7 +86,7 @@ def _trailers(series: PushedSeries, paint: Paint) -> str:
     on_list, carried = _counts(series.on_list), _counts(series.carried)
     listed = _kinds(on_list) or "none"
     kept = _kinds(carried) or "none"
-    done = paint(_GREEN, "trailers:") if not series.missing else "trailers:"
+    done = paint(GREEN, "trailers:") if not series.missing else "trailers:"
     return f"{done} on the list {listed}; in the commits {kept}"
 
 
@@ -155,7 +151,7 @@ def _fit(line: str, width: int | None) -> str:
             break
         out.append(char)
         seen += 1
-    return "".join(out) + (_RESET if "\x1b" in line else "")
+    return "".join(out) + (RESET if "\x1b" in line else "")
 
 
 def _visible(line: str) -> int:
@@ -172,6 +168,6 @@ def _visible(line: str) -> int:
 
 def _painter(color: bool) -> Paint:
     def paint(code: str, text: str) -> str:
-        return f"{code}{text}{_RESET}" if color else text
+        return f"{code}{text}{RESET}" if color else text
 
     return paint
