@@ -1,6 +1,10 @@
 """The whole pipeline, top to bottom: archive -> messages -> series -> status -> stats.
 
-Only the two ends do I/O: reading the archive here, writing the report in the shell.
+One function per mode: `run` for a digest (of an archive, a mailbox, or lore alone),
+`update_index` for `git digest index`, `trace_push` for the pre-push hook. This module
+composes the stages and does no I/O itself: reading happens in the stages that own it
+(`mail.archive`, `index`, `tree.codetree`, `online.fetch`), and the shells (`cli.py`,
+`hook/prepush.py`) write the output and choose the exit status.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitdigest import settings
+from gitdigest import index, settings
 from gitdigest.errors import EmptyPeriodError
 from gitdigest.index import Index, Update, corpus, ingest
 from gitdigest.mail import archive, messages, parsing
@@ -23,6 +27,7 @@ from gitdigest.model import (
     MessageText,
     Parsed,
     Period,
+    Person,
     RawMessage,
     SeriesReport,
     Skipped,
@@ -32,7 +37,7 @@ from gitdigest.model import (
 from gitdigest.online import fetch, lore
 from gitdigest.people import identity, reviews, stats
 from gitdigest.series import classify, grouping
-from gitdigest.tree import codetree, match
+from gitdigest.tree import codetree, match, provenance
 
 Progress = Callable[[str, int, int], None]
 Note = Callable[[str], None]
@@ -304,3 +309,51 @@ def _texts(reports: Sequence[SeriesReport], text_of: Callable[[Message], Message
     """Load the readable text of every message the report prints in full."""
     wanted = [r.revision for r in reports if r.is_live]
     return {m.msgid: text_of(m) for rev in wanted for m in rev.messages}
+
+
+def trace_push(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Note) -> provenance.Provenance | None:
+    """The pre-push hook's run: where the pushed commits come from, through the archive's index; None while another process
+    builds it for the first time (an update in progress: the index as it last was)."""
+    if config.archive is None:
+        return _trace_on_lore(code, config, ids, say)
+    cache = settings.cache_dir()
+    arch = archive.open_archive(config.archive, cache)
+    path = corpus.index_path(config.index, cache, arch)
+    with index.open_index(path, arch, config.max_message_size, lambda text: say(f"note: {text}"), wait=False) as idx:
+        busy = idx.lock.busy()
+        if busy and not idx.complete:
+            say("warning: no pre-push summary: the list's index is being built by another process")
+            return None
+        if busy:
+            say("note: another process is updating the list's index; this summary is from its last update")
+        elif not idx.complete:
+            say(f"note: indexing {arch.top} for the first time; later pushes are quick")
+        ingest.update(idx, arch, wait=False)
+        resolve = codetree.canonical(code)
+        commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
+        wanted = provenance.lookup(commits)
+        found = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))
+        return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
+
+
+def _trace_on_lore(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Note) -> provenance.Provenance:
+    """With no archive and digest.online: find the commits' series on lore as `b4 dig` does
+    (Link: threads, then `patchid:` searches), cached in the lore store's own index."""
+    note = lambda text: say(f"note: {text}")  # noqa: E731 - the index's note callback
+    with fetch.store_index(settings.cache_dir(), config.lore, config.max_message_size, note) as idx:
+        resolve = codetree.canonical(code)
+        commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
+        found, outcome = fetch.lore_corpus(idx, commits, config.lore, config.max_message_size)
+        if outcome.offline:
+            say(f"warning: offline only: {outcome.offline}")
+        return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
+
+
+def _provenance(
+    code: codetree.CodeTree, ids: Sequence[str], commits: Sequence[TreeCommit], found: corpus.Corpus,
+    cache: codetree.PatchIdCache, resolve: Callable[[Person], Person],
+) -> provenance.Provenance:
+    """The pushed commits against the series found for them, matched as merged detection matches."""
+    reports = provenance.reports(provenance.relevant(found.topics, {m.msgid for m in found.inside}))
+    matches = codetree.matches(code, reports, commits, cache, resolve)
+    return provenance.trace(commits, reports, matches, found.replies, codetree.messages(code, ids))

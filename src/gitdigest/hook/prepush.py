@@ -20,13 +20,10 @@ from pathlib import Path
 import git
 import pygit2
 
-from gitdigest import index, settings
+from gitdigest import pipeline, settings
 from gitdigest.errors import GitDigestError
 from gitdigest.hook import push
-from gitdigest.index import corpus, ingest
-from gitdigest.mail import archive
-from gitdigest.model import Person, Span, TreeCommit
-from gitdigest.online import fetch
+from gitdigest.model import Span
 from gitdigest.render import summary, terminal
 from gitdigest.tree import codetree, provenance
 
@@ -124,7 +121,7 @@ def _run(args: Sequence[str], given: push.Push, say: Say) -> Outcome:
     ids, more = codetree.sent(code, spans, LIMIT)
     if not ids:
         return Outcome(Verdict.PASS, "")
-    found = _trace(code, config, ids, say)
+    found = pipeline.trace_push(code, config, ids, say)
     if found is None:
         return Outcome(Verdict.PASS, "")
     width, color = _terminal(cwd)
@@ -151,54 +148,6 @@ def _state(code: codetree.CodeTree, update: push.RefUpdate, known: bool) -> str:
     if known and codetree.rewrites(code, update.remote_oid, update.local_oid):
         return " (forced)"
     return ""
-
-
-def _trace(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance | None:
-    """Where the commits come from, through the archive's index; None while another process
-    builds it for the first time (an update in progress: the index as it last was)."""
-    if config.archive is None:
-        return _trace_on_lore(code, config, ids, say)
-    cache = settings.cache_dir()
-    arch = archive.open_archive(config.archive, cache)
-    path = corpus.index_path(config.index, cache, arch)
-    with index.open_index(path, arch, config.max_message_size, lambda text: say(f"note: {text}"), wait=False) as idx:
-        busy = idx.lock.busy()
-        if busy and not idx.complete:
-            say("warning: no pre-push summary: the list's index is being built by another process")
-            return None
-        if busy:
-            say("note: another process is updating the list's index; this summary is from its last update")
-        elif not idx.complete:
-            say(f"note: indexing {arch.top} for the first time; later pushes are quick")
-        ingest.update(idx, arch, wait=False)
-        resolve = codetree.canonical(code)
-        commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
-        wanted = provenance.lookup(commits)
-        found = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))
-        return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
-
-
-def _trace_on_lore(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance:
-    """With no archive and digest.online: find the commits' series on lore as `b4 dig` does
-    (Link: threads, then `patchid:` searches), cached in the lore store's own index."""
-    note = lambda text: say(f"note: {text}")  # noqa: E731 - the index's note callback
-    with fetch.store_index(settings.cache_dir(), config.lore, config.max_message_size, note) as idx:
-        resolve = codetree.canonical(code)
-        commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
-        found, outcome = fetch.lore_corpus(idx, commits, config.lore, config.max_message_size)
-        if outcome.offline:
-            say(f"warning: offline only: {outcome.offline}")
-        return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
-
-
-def _provenance(
-    code: codetree.CodeTree, ids: Sequence[str], commits: Sequence[TreeCommit], found: corpus.Corpus,
-    cache: codetree.PatchIdCache, resolve: Callable[[Person], Person],
-) -> provenance.Provenance:
-    """The pushed commits against the series found for them, matched as merged detection matches."""
-    reports = provenance.reports(provenance.relevant(found.topics, {m.msgid for m in found.inside}))
-    matches = codetree.matches(code, reports, commits, cache, resolve)
-    return provenance.trace(commits, reports, matches, found.replies, codetree.messages(code, ids))
 
 
 def _verdict(config: settings.Settings, found: provenance.Provenance, text: str) -> Outcome:
