@@ -30,12 +30,56 @@ IOURING_BUNDLE = SHARED / "io-uring-0.bundle"
 KVM_SAMPLE_MBOX = DATA / "kvm-sample" / "kvm-sample.mbox"
 
 
+FULL_TIER = {
+    "slow": "the whole io-uring archive (../shared/data/io-uring-0.bundle)",
+    "online": "Debian's public-inbox (a local lore on 127.0.0.1)",
+    "browser": "Chromium",
+    "man": "man-db and a `pip install .` (not editable) that installs the man page",
+}
+"""The marks of the full tier, and what each needs that a fresh clone in a venv lacks."""
+TIER_FIXTURES = {"iouring": "slow", "lore_server": "online"}
+"""A test that uses one of these fixtures belongs to that mark's tier, marked or not."""
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
         action="store_true",
         help="rewrite the golden files from the current output instead of comparing",
     )
+    parser.addoption(
+        "--full",
+        action="store_true",
+        help="also run the full tier: " + "; ".join(f"{mark}: {what}" for mark, what in FULL_TIER.items()),
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tier's tests; without --full (or a -m of one's own), leave them out, with a note."""
+    for item in items:
+        for fixture, mark in TIER_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(mark)
+    if config.getoption("--full") or config.getoption("markexpr"):
+        return
+    tier = [item for item in items if any(item.get_closest_marker(mark) for mark in FULL_TIER)]
+    if tier:
+        config.hook.pytest_deselected(items=tier)
+        left_out = set(tier)
+        items[:] = [item for item in items if item not in left_out]
+        config.stash[_LEFT_OUT] = len(tier)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    left = config.stash.get(_LEFT_OUT, 0)
+    if left:
+        terminalreporter.write_line(
+            f"note: {left} tests of the full tier were left out; `python -m pytest --full` runs them"
+            f" (they need {', '.join(FULL_TIER.values())})"
+        )
+
+
+_LEFT_OUT = pytest.StashKey[int]()
 
 
 @pytest.fixture

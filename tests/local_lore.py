@@ -1,5 +1,5 @@
 """A local lore for the online tests: a public-inbox v2 inbox served by `public-inbox-httpd`
-on 127.0.0.1, built from the mail below (DESIGN.md, "A local lore for tests").
+on 127.0.0.1, built from the mail below (docs/DESIGN.md, "A local lore for tests").
 
 The inbox is made as public-inbox makes one (`public-inbox-init -V2`), its epoch filled
 with `archives.build_v2`'s commits, and indexed at the default level, with Xapian, so

@@ -16,6 +16,8 @@ from conftest import git
 
 from gitdigest import cli
 
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHARTS = ("chart-contributors", "chart-employers", "chart-status", "chart-coverage")
 

@@ -183,6 +183,7 @@ def test_man_page_agrees_with_help() -> None:
                 assert f"`{opt}" in readme, f"{opt} missing from the README"
 
 
+@pytest.mark.man
 def test_git_digest_help_opens_the_installed_man_page(on_path: str) -> None:
     files = [str(f) for f in importlib.metadata.distribution("gitdigest").files or []]
     if any("__editable__" in f for f in files):

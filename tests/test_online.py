@@ -28,6 +28,8 @@ from gitdigest.online import fetch, lore, queries
 from gitdigest.series import grouping
 from gitdigest.tree import codetree, match, provenance
 
+pytestmark = pytest.mark.online
+
 
 @pytest.fixture(autouse=True)
 def loopback_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
