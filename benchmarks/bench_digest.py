@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from common import arguments, clone_iouring, median_time, raw_read_floor  # noqa: E402
+from common import arguments, clone_iouring, median_time, raw_read_floor
 
-from gitdigest import pipeline, render  # noqa: E402
+from gitdigest import pipeline, render
 
 UTC = datetime.timezone.utc
 

@@ -33,15 +33,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import synthetic  # noqa: E402
-from common import arguments, clone_iouring, median_time, raw_read_floor  # noqa: E402
+import synthetic
+from common import arguments, clone_iouring, median_time, raw_read_floor
 
 from gitdigest import index
 from gitdigest.index import ingest
-from gitdigest.mail import archive, messages  # noqa: E402
+from gitdigest.mail import archive, messages
 from gitdigest.model import (
     MAX_MESSAGE_SIZE,
-    Message,  # noqa: E402
+    Message,
 )
 
 ZERO = "0" * 40

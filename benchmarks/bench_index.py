@@ -31,9 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from common import ROOT, arguments, clone_iouring, median_time, raw_read_floor  # noqa: E402
+from common import ROOT, arguments, clone_iouring, median_time, raw_read_floor
 
-from gitdigest import pipeline, render  # noqa: E402
+from gitdigest import pipeline, render
 
 UTC = datetime.timezone.utc
 WEEK = (datetime.datetime(2025, 6, 2, tzinfo=UTC), datetime.datetime(2025, 6, 9, tzinfo=UTC))

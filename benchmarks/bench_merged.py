@@ -30,13 +30,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import synthetic  # noqa: E402
-from common import arguments, clone_iouring, median_time  # noqa: E402
+import synthetic
+from common import arguments, clone_iouring, median_time
 
 from gitdigest.mail import archive, messages, patchid
-from gitdigest.model import Message, Parsed, SeriesReport, Status  # noqa: E402
+from gitdigest.model import Message, Parsed, SeriesReport, Status
 from gitdigest.series import classify, grouping
-from gitdigest.tree import codetree, match  # noqa: E402
+from gitdigest.tree import codetree, match
 
 ROLES = (("never", 6), ("edited", 7), ("moved", 4), ("drifted", 4), ("as-posted", 79))
 """What happens to each post, in percent."""
@@ -129,7 +129,7 @@ class TreeBuilder:
         self._commit(f"bench: preimage {self.step}", "Bench", "bench@localhost", None, None)
         return True
 
-    def _commit(self, text: str, name: str, email: str, authored, committed) -> str:  # noqa: ANN001
+    def _commit(self, text: str, name: str, email: str, authored, committed) -> str:
         stamp = (committed or datetime.datetime(2019, 1, 1, tzinfo=datetime.timezone.utc)).isoformat()
         env = {"GIT_AUTHOR_NAME": name or email, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": "Maint",
                "GIT_COMMITTER_EMAIL": "maint@localhost", "GIT_AUTHOR_DATE": (authored.isoformat() if authored else stamp),
@@ -201,7 +201,7 @@ def score(posts: list[Post], found: dict[str, match.Match], by_id: dict[str, Mes
     }
 
 
-def run_match(code: codetree.CodeTree, reports, content_only: bool) -> dict[str, match.Match]:  # noqa: ANN001
+def run_match(code: codetree.CodeTree, reports, content_only: bool) -> dict[str, match.Match]:
     """The merged step as digest.py runs it, with the trailers dropped for content-only."""
     cache = codetree.MemoryCache()
     commits = codetree.commits(code, None, cache)
@@ -249,9 +249,9 @@ def main() -> None:
     timing(code, reports, args.runs)
 
 
-def timing(code: codetree.CodeTree, reports, runs: int) -> None:  # noqa: ANN001
+def timing(code: codetree.CodeTree, reports, runs: int) -> None:
     """Tree patch-ids against the plain git pipeline over the same commits, in this run."""
-    ids = codetree._rev_list(code, None)  # noqa: SLF001 - the same commits the pipeline sees
+    ids = codetree._rev_list(code, None)
     # Interleaved, so that a busy machine slows both alike.
     pairs = [(median_time(lambda: git_pipeline(code.path), 1),
               median_time(lambda: codetree.patch_ids(code, ids, 3, codetree.MemoryCache()), 1)) for _ in range(runs)]

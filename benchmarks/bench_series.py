@@ -18,14 +18,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from common import arguments, clone_iouring, median_time  # noqa: E402
+from common import arguments, clone_iouring, median_time
 
 from gitdigest.mail import archive, messages, patchid
 from gitdigest.model import (
-    Message,  # noqa: E402
+    Message,
     Parsed,
 )
-from gitdigest.series import grouping, topics  # noqa: E402
+from gitdigest.series import grouping, topics
 
 
 def load(top: Path) -> list[Message]:

@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from archives import build_v2, read_mbox  # noqa: E402
+from archives import build_v2, read_mbox
 
 if TYPE_CHECKING:
     from gitdigest.model import Message

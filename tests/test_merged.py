@@ -131,7 +131,7 @@ def build_lab(root: Path) -> Lab:
     """Post every case, then apply each to the tree the way its case says."""
     lab = Lab(root)
     lab.start()
-    fix = lambda f, n: (f"{f}: fix {n}", {f"{f}.c": (NUMBERS[n], f"{f} {n} fixed")})  # noqa: E731
+    fix = lambda f, n: (f"{f}: fix {n}", {f"{f}.c": (NUMBERS[n], f"{f} {n} fixed")})
     # s1: applied as posted; reworded with trailers and a Link:; reworded with trailers only.
     lab.series("s1", ANN, 3, [fix("a", "ten"), fix("a", "forty"), fix("b", "ten")], "a, b: three fixes")
     lab.series("s2", ANN, 3, [fix("c", "thirty"), fix("c", "fifty")], "c: two fixes")  # drifted context
@@ -292,7 +292,7 @@ class CountingCache(codetree.MemoryCache):
         super().__init__()
         self.computed: list[tuple[str, int]] = []
 
-    def put(self, ids, context):  # noqa: ANN001 - the protocol's signature
+    def put(self, ids, context):
         self.computed += [(c, context) for c in ids]
         super().put(ids, context)
 
@@ -481,7 +481,7 @@ def test_sample_tree_mode_equals_archive_mode_plus_merged(tmp_path: Path, kvm_ar
     tree_data, archive_data = json.loads(in_tree.stdout), json.loads(by_range.stdout)
     assert tree_data["range"]["since"].startswith("2025-03-06T00:00:00")
     assert tree_data["range"]["until"].startswith("2025-03-08T00:00:01")
-    keys = lambda data: [(s["cover_msgid"], s["version"]) for s in data["series"]]  # noqa: E731
+    keys = lambda data: [(s["cover_msgid"], s["version"]) for s in data["series"]]
     assert keys(tree_data) == keys(archive_data)
     assert tree_data["contributors"] == archive_data["contributors"]
     changed = {s["cover_msgid"]: (a["status"], s["status"]) for s, a in zip(tree_data["series"], archive_data["series"]) if s["status"] != a["status"]}

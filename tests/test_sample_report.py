@@ -77,7 +77,7 @@ def test_review_replies_count_as_reviews_not_contributions(kvm_archive: Path, kv
 def test_patch_list_is_filled_and_commit_messages_cover_every_patch(kvm_archive: Path) -> None:
     text = report(kvm_archive, "text")
     patch_list = text.split("===== Patch list in this time period =====", 1)[1].split("=====", 1)[0]
-    assert len([l for l in patch_list.splitlines() if l.strip()]) >= 12
+    assert len([line for line in patch_list.splitlines() if line.strip()]) >= 12
     assert "[PATCH v4 0/7] hw/hyperv: remove duplication compilation units" in text
     for n in range(1, 8):
         assert f"[PATCH v4 {n}/7]" in text

@@ -210,7 +210,7 @@ def test_iouring_linked_topics(iouring_history) -> None:
     sample = json.loads((CORPUS / "iouring-linked-topics.json").read_text())
     revisions = grouping.postings(iouring_history.messages)
     by_key = {t.revisions[0].key: t for t in grouping.topics(revisions)}
-    evidence = {(l.earlier, l.later, l.signal): l.evidence for l in topics.links(revisions)}
+    evidence = {(link.earlier, link.later, link.signal): link.evidence for link in topics.links(revisions)}
     for topic in sample["topics"]:
         found = by_key[topic["revisions"][0]]
         assert [r.key for r in found.revisions] == topic["revisions"], topic["title"]

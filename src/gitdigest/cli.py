@@ -38,7 +38,7 @@ class Failure(click.ClickException):
 
     exit_code = Exit.ERROR
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file=None) -> None:
         click.echo(f"git-digest: error: {self.format_message()}", err=True, file=file)
 
 
@@ -47,7 +47,7 @@ class Refused(click.ClickException):
 
     exit_code = Exit.ERROR
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file=None) -> None:
         click.echo(f"git-digest: push refused: {self.format_message()}", err=True, file=file)
 
 
@@ -231,12 +231,12 @@ def hook_pre_push(args) -> None:
     Exits 1 only on findings that digest.hook.block or digest.hook.blockUnposted name;
     its own failures are a warning, and the push goes on.
     """
-    say = lambda text: click.echo(clean(f"git-digest: {text}"), err=True)  # noqa: E731
+    say = lambda text: click.echo(clean(f"git-digest: {text}"), err=True)
     try:
         from gitdigest.hook import prepush
 
         outcome = prepush.pre_push(args, say)
-    except Exception as err:  # noqa: BLE001 - a broken hook never blocks a push
+    except Exception as err:
         say(f"warning: no pre-push summary: {type(err).__name__}: {err}")
         return
     click.echo(outcome.text, err=True, nl=False, color=True)
@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as err:
         err.show()
         return err.exit_code
-    except Exception as err:  # noqa: BLE001 - the last line of defence
+    except Exception as err:
         if "--traceback" in args:
             traceback.print_exc()
         else:

@@ -339,7 +339,7 @@ def trace_push(code: codetree.CodeTree, config: settings.Settings, ids: Sequence
 def _trace_on_lore(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Note) -> provenance.Provenance:
     """With no archive and digest.online: find the commits' series on lore as `b4 dig` does
     (Link: threads, then `patchid:` searches), cached in the lore store's own index."""
-    note = lambda text: say(f"note: {text}")  # noqa: E731 - the index's note callback
+    note = lambda text: say(f"note: {text}")
     with fetch.store_index(settings.cache_dir(), config.lore, config.max_message_size, note) as idx:
         resolve = codetree.canonical(code)
         commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)

@@ -86,7 +86,7 @@ def pre_push(args: Sequence[str], say: Say, stdin_text: str | None = None) -> Ou
     except (GitDigestError, OSError, UnicodeError, git.GitError, pygit2.GitError) as err:
         # pygit2: for one, a SHA-256 repository that this libgit2 cannot open.
         say(f"warning: no pre-push summary: {err}")
-    except Exception as err:  # noqa: BLE001 - the hook never blocks a push on its own failure
+    except Exception as err:
         say(f"warning: no pre-push summary: internal error: {type(err).__name__}: {err}")
     return Outcome(Verdict.PASS, "")
 

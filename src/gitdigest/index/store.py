@@ -276,7 +276,7 @@ class Index:
         None when the archive holds no message that early (so nobody can be told new)."""
         # One pass in SQLite over the stored records (`Message.is_contribution`, in JSON):
         # decoding every earlier record instead costs seconds on a large archive.
-        part = lambda name: f"json_extract(record, '$.subject.{name}')"  # noqa: E731
+        part = lambda name: f"json_extract(record, '$.subject.{name}')"
         query = (
             "SELECT DISTINCT json_extract(record, '$.author.email') FROM messages"
             " WHERE time < ? AND record IS NOT NULL AND json_extract(record, '$.author.email') IN"

@@ -164,9 +164,8 @@ def _given(period: Sequence[Message], identity: Identity) -> list[Given]:
             continue
         for trailer in msg.review_trailers:
             person = identity.person(trailer.person or msg.sender)
-            if bot_name(person) is None:
-                if trailer.kind is not None:
-                    out.append(Given(person, trailer.kind, identity.employer(person, msg.date)))
+            if bot_name(person) is None and trailer.kind is not None:
+                out.append(Given(person, trailer.kind, identity.employer(person, msg.date)))
     return out
 
 

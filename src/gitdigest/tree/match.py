@@ -82,7 +82,7 @@ def match(
     # Strongest evidence first, then oldest first: git lists the newest commit first.
     age = {c.id: -n for n, c in enumerate(commits)}
     strength = {how: n for n, how in enumerate(How)}
-    order = lambda hit: (strength[hit.how], age.get(hit.commit, 0))  # noqa: E731
+    order = lambda hit: (strength[hit.how], age.get(hit.commit, 0))
     return {msgid: Match(msgid, tuple(sorted(hits, key=order))) for msgid, hits in found.items() if hits}
 
 

@@ -186,7 +186,7 @@ def _choose(options: Mapping[str, list[tuple[Posted, How]]]) -> dict[str, tuple[
         strongest = min(_STRENGTH[how] for _, how in hits)
         best[commit] = [(p, how) for p, how in hits if _STRENGTH[how] == strongest]
     votes = Counter(key for hits in best.values() for key in {p.revision.key for p, _ in hits})
-    rank = lambda hit: (votes[hit[0].revision.key], hit[0].revision.date, hit[0].revision.key)  # noqa: E731
+    rank = lambda hit: (votes[hit[0].revision.key], hit[0].revision.date, hit[0].revision.key)
     return {commit: max(hits, key=rank) for commit, hits in best.items()}
 
 
