@@ -10,6 +10,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -38,7 +39,7 @@ class Failure(click.ClickException):
 
     exit_code = Exit.ERROR
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"git-digest: error: {self.format_message()}", err=True, file=file)
 
 
@@ -47,7 +48,7 @@ class Refused(click.ClickException):
 
     exit_code = Exit.ERROR
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"git-digest: push refused: {self.format_message()}", err=True, file=file)
 
 
@@ -109,7 +110,12 @@ def digest_command() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Name each skipped message and why.")
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show a traceback on internal errors.")
 @click.version_option(__version__, "--version", prog_name="git-digest")
-def report(range_, archive, since, until, mbox, tree, tree_range, online, index_path, fmt, output, list_name, color, no_color, no_pager, verbose, show_traceback) -> None:
+def report(
+    range_: str | None, archive: Path | None, since: str | None, until: str | None, mbox: Path | None,
+    tree: Path | None, tree_range: str | None, online: bool | None, index_path: Path | None, fmt: str | None,
+    output: Path | None, list_name: str, color: str | None, no_color: bool, no_pager: bool, verbose: bool,
+    show_traceback: bool,
+) -> None:
     """Digest the patches posted to a mailing list between A and B.
 
     A..B are commits of the list's public-inbox archive; inside a code tree, with the
@@ -170,7 +176,7 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
 @digest_command.command("index", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--archive", type=click.Path(path_type=Path), help="The public-inbox archive (default: digest.archive, else the current directory).")
 @click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False), help="The index file (default: digest.index, else one per archive under $XDG_CACHE_HOME/gitdigest).")
-def index_command(archive, index_path) -> None:
+def index_command(archive: Path | None, index_path: Path | None) -> None:
     """Bring the archive's index up to date: parse what is new since the last run."""
     from gitdigest import pipeline
 
@@ -201,7 +207,7 @@ def hook_group() -> None:
 
 @hook_group.command("install")
 @click.option("--force", is_flag=True, help="Replace a pre-push hook that is not git-digest's.")
-def hook_install(force) -> None:
+def hook_install(force: bool) -> None:
     """Install the pre-push hook where git looks for hooks (core.hooksPath, worktrees)."""
     from gitdigest.hook import prepush  # only the hook commands need it
 
@@ -225,7 +231,7 @@ def hook_uninstall() -> None:
 
 @hook_group.command("pre-push", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def hook_pre_push(args) -> None:
+def hook_pre_push(args: tuple[str, ...]) -> None:
     """Run by git before a push (REMOTE URL, refs on stdin): summarise what it sends.
 
     Exits 1 only on findings that digest.hook.block or digest.hook.blockUnposted name;

@@ -201,11 +201,12 @@ def _lore_only(request: Request) -> bool:
 
 def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest:
     """No archive: the series the tree's `A..B` commits came from, found on lore as `b4 dig` finds them."""
-    assert request.online is not None and request.range is not None
+    config, given = request.online, request.range
+    assert config is not None and given is not None  # _lore_only saw both
     request = dataclasses.replace(request, tree=request.tree or request.workdir, tree_range=request.range)
     assert request.tree is not None  # _lore_only saw a tree
     code = codetree.open_tree(request.tree, request.tree_range)
-    store = fetch.store(request.cache or settings.cache_dir(), request.online)
+    store = fetch.store(request.cache or settings.cache_dir(), config)
 
     def work(idx: Index) -> Digest:
         assert request.online is not None

@@ -54,7 +54,7 @@ class Topics:
 
     def data(self, msgids: Iterable[str] | None = None) -> list[StoredTopic]:
         """The cached topics, each with the rows it names: all, or those holding `msgids`."""
-        query, params = "SELECT data, rows FROM topics ORDER BY ordinal", ()
+        query, params = "SELECT data, rows FROM topics ORDER BY ordinal", tuple[str, ...]()
         if msgids is not None:
             query = (
                 "SELECT data, rows FROM topics WHERE ordinal IN (SELECT ordinal FROM topic_members"

@@ -120,7 +120,7 @@ def bulk() -> Iterator[None]:
 
 def encode(message: Message) -> str:
     """Every field of `message`, by name, as a JSON object (a value JSON cannot hold is a TypeError)."""
-    return json.dumps({f.name: _ENCODERS[f.type](getattr(message, f.name)) for f in _FIELDS}, ensure_ascii=False)
+    return json.dumps({f.name: _ENCODERS[str(f.type)](getattr(message, f.name)) for f in _FIELDS}, ensure_ascii=False)
 
 
 def decoder() -> Callable[[str], Message]:
@@ -201,10 +201,7 @@ def topic_decoder(messages: Mapping[int, Message]) -> Callable[[str], Topic]:
 
     def decode(data: str) -> Topic:
         values = json.loads(data)
-        return Topic(**{
-            f.name: tuple(map(revision, values[f.name])) if f.type == "tuple[Revision, ...]" else values[f.name]
-            for f in _TOPIC_FIELDS
-        })
+        return Topic(key=values["key"], revisions=tuple(map(revision, values["revisions"])))
 
     return decode
 
@@ -251,4 +248,4 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
     "tuple[str, ...]": tuple,
 }
 for _field in _FIELDS:
-    _ENCODERS.setdefault(_field.type, _same)
+    _ENCODERS.setdefault(str(_field.type), _same)

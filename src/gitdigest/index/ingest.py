@@ -13,6 +13,7 @@ between processes). `Pool.imap` keeps the chunks in archive order.
 
 from __future__ import annotations
 
+import functools
 import math
 import multiprocessing
 import os
@@ -175,7 +176,7 @@ def update(idx: Index, arch: Archive, progress: Progress = _quiet, workers: int 
 
 def _update(idx: Index, arch: Archive, progress: Progress, workers: int, start: float) -> Update:
     last = idx.tips()
-    plans = [plan(e, last.get(e.number), lambda e=e: idx.commits(e.number)) for e in arch.epochs]
+    plans = [plan(e, last.get(e.number), functools.partial(idx.commits, e.number)) for e in arch.epochs]
     dropped = _drop(idx, plans, set(last) - {e.number for e in arch.epochs})
     work = chunks(arch, plans, int(idx.meta("limit") or 0), workers)
     total = sum(len(chunk.commits) for chunk in work)

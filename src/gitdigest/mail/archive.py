@@ -185,7 +185,7 @@ def _layout_of(repo: pygit2.Repository) -> int:
     names = {entry.name for entry in tree}
     if names & {"m", "d"}:
         return 2
-    if names and all(len(n) == 2 for n in names):
+    if names and all(n is not None and len(n) == 2 for n in names):
         return 1
     return 0
 
@@ -292,7 +292,7 @@ def _read_v2(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iter
         if name in tree:
             entry = tree[name]
             try:
-                data = repo[entry.id].data
+                data = repo[entry.id].read_raw()
             except KeyError:
                 # A missing blob (a partial or damaged clone): say so, don't stop.
                 data = b""
@@ -301,7 +301,7 @@ def _read_v2(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iter
 
 def _read_v1(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iterator[RawMessage]:
     if commit.parents:
-        diff = repo.diff(commit.parents[0].tree, commit.tree)
+        diff = commit.parents[0].tree.diff_to_tree(commit.tree)
     else:
         diff = commit.tree.diff_to_tree(swap=True)
     for delta in diff.deltas:
@@ -310,7 +310,7 @@ def _read_v1(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iter
         if not _V1_NAME.match(side.path):
             continue
         try:
-            data = repo[side.id].data
+            data = repo[side.id].read_raw()
         except KeyError:
             data = b""
         yield RawMessage(data, str(side.id), str(commit.id), epoch, removed, commit.author.time)
@@ -341,7 +341,7 @@ def read_blob(archive: Archive, epoch: int, blob: str) -> RawMessage:
     """One message by blob id, for the few messages a report prints in full."""
     for candidate in archive.epochs:
         if candidate.number == epoch:
-            return RawMessage(repository(candidate)[blob].data, blob, epoch=epoch)
+            return RawMessage(repository(candidate)[blob].read_raw(), blob, epoch=epoch)
     raise NotAnArchiveError(f"{archive.top}: no epoch {epoch}")
 
 
@@ -349,7 +349,7 @@ def list_name(archive: Archive) -> str:
     """The list's name: from the lore URL the archive was cloned from, else its directory."""
     for epoch in archive.epochs:
         url = repository(epoch).config.get_multivar("remote.origin.url")
-        for value in url:
+        for value in filter(None, url):
             match = re.search(r"/([^/]+)/(?:git/)?\d+(?:\.git)?/?$", value)
             if match:
                 return match.group(1)

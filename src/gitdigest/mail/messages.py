@@ -19,6 +19,7 @@ from email.errors import MessageError
 from email.parser import BytesParser
 from email.policy import compat32
 from types import ModuleType
+from typing import Any
 
 from gitdigest.model import (
     MAX_MESSAGE_SIZE,
@@ -186,8 +187,14 @@ def _used_fields(head: bytes) -> list[bytes]:
         while at >= 0:
             starts.append(at)
             at = lower.find(name, at + 1)
-    return [head[at : _FIELD_END.search(head, at).end()] for at in sorted(starts)]
+    return [head[at : _field_end(head, at)] for at in sorted(starts)]
 
+
+
+def _field_end(head: bytes, at: int) -> int:
+    """Where the header field starting at `at` ends: the next line that is not folded."""
+    found = _FIELD_END.search(head, at)
+    return found.end() if found else len(head)
 
 def header(msg: email.message.Message, name: str) -> str:
     """A header's value as text, RFC 2047 words decoded by b4, white space folded."""
@@ -311,7 +318,7 @@ def _references(msg: email.message.Message) -> tuple[str, ...]:
 def _trailers(body: str, is_reply: bool, shown: str | None) -> tuple[Trailer, ...]:
     """Trailers given by this message: a reply's own lines, a patch's commit message
     (`shown`, the body's `description`, there whenever `is_reply` is false)."""
-    text = _QUOTED.sub("", body) if is_reply else shown
+    text = _QUOTED.sub("", body) if is_reply else shown or ""
     found = find_trailers(text, followup=is_reply)
     return tuple(
         Trailer(t.name, t.value, Person(t.addr[0], t.addr[1].lower()) if t.addr else None)
@@ -320,7 +327,7 @@ def _trailers(body: str, is_reply: bool, shown: str | None) -> tuple[Trailer, ..
     )
 
 
-def find_trailers(text: str, followup: bool = False) -> list:
+def find_trailers(text: str, followup: bool = False) -> list[Any]:
     """b4's `LoreMessage.find_trailers(text, followup)[0]`: the same trailers, faster.
 
     b4 (0.14 to 0.16) looks for a `# comment` in every trailer value with a regex
@@ -334,7 +341,7 @@ def find_trailers(text: str, followup: bool = False) -> list:
     body = _WRAPPED_FIXES.sub(r"\1 \2", body)
     if "\n<" in body:  # the join's own `\n<`: without it, skip the slow search
         body = _WRAPPED_ADDRESS.sub(r"\1 \2", body)
-    trailers: list = []
+    trailers: list[Any] = []
     seen_other = was_trailer = False
     for line in body.split("\n"):
         line = line.strip("\r")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -52,7 +53,7 @@ def as_dict(digest: Digest) -> dict[str, Any]:
     }
 
 
-def _iso(when) -> str | None:
+def _iso(when: datetime.datetime | None) -> str | None:
     return when.isoformat() if when else None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from gitdigest.model import Count, Digest, SeriesReport, Status
 from gitdigest.people.stats import top
@@ -54,7 +54,7 @@ def _cell(text: str) -> str:
     return out
 
 
-def _table(heading: str, column: str, rows: Sequence[Count], name) -> list[str]:
+def _table(heading: str, column: str, rows: Sequence[Count], name: Callable[[Count], str]) -> list[str]:
     table = top(rows, TOP)
     out = [f"## {heading}", "", f"| Count | {column} |", "| ---: | :--- |"]
     out += [f"| {r.count} | {_cell(name(r))} |" for r in table.rows]

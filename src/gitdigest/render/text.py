@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from gitdigest.model import Count, Digest, Message, SeriesReport, Status
 from gitdigest.people.stats import top
@@ -58,7 +58,7 @@ def _person(row: Count) -> str:
     return f"{row.count:7d}  {clean(str(row.person))}"
 
 
-def _table(heading: str, rows: Sequence[Count], line) -> list[str]:
+def _table(heading: str, rows: Sequence[Count], line: Callable[[Count], str]) -> list[str]:
     table = top(rows, TOP)
     out = [heading, ""] + [line(r) for r in table.rows]
     if not rows:

@@ -130,7 +130,7 @@ def _by_reply(ordered: Sequence[Revision]) -> Iterator[Link]:
             if earlier is None or earlier.key in seen or earlier.date > rev.date:
                 continue
             seen.add(earlier.key)
-            if _answers(rev, message, earlier, by_id[parent]) and _same_tree(earlier, rev):
+            if parent and _answers(rev, message, earlier, by_id[parent]) and _same_tree(earlier, rev):
                 yield Link(earlier.key, rev.key, "reply", f"{message.msgid} -> {parent}")
 
 

@@ -134,7 +134,7 @@ def read_commits(
     repo = pygit2.Repository(str(tree.path))
     resolve = resolve or canonical(tree)
     pids = patch_ids(tree, ids, DEFAULT_CONTEXT, cache)
-    return tuple(_commit(repo[cid], resolve, pids.get(cid)) for cid in ids)
+    return tuple(_commit(repo[cid].peel(pygit2.Commit), resolve, pids.get(cid)) for cid in ids)
 
 
 def patch_ids(tree: CodeTree, ids: Sequence[str], context: int, cache: PatchIdCache) -> dict[str, str | None]:
@@ -170,14 +170,14 @@ def touched_paths(tree: CodeTree, ids: Iterable[str]) -> dict[str, tuple[str, ..
     out = {}
     for cid in ids:
         commit = repo[cid].peel(pygit2.Commit)
-        diff = repo.diff(commit.parents[0].tree, commit.tree) if commit.parents else commit.tree.diff_to_tree(swap=True)
-        out[cid] = tuple({p for d in diff.deltas for p in (d.old_file.path, d.new_file.path)})
+        diff = commit.parents[0].tree.diff_to_tree(commit.tree) if commit.parents else commit.tree.diff_to_tree(swap=True)
+        out[cid] = tuple({p for d in diff.deltas for p in (d.old_file.path, d.new_file.path) if p is not None})
     return out
 
 
 def remote_names(tree: CodeTree) -> frozenset[str]:
     """The names of the repository's configured remotes."""
-    return frozenset(pygit2.Repository(str(tree.path)).remotes.names())
+    return frozenset(name for name in pygit2.Repository(str(tree.path)).remotes.names() if name is not None)
 
 
 def has_commit(tree: CodeTree, rev: str) -> bool:

@@ -163,9 +163,9 @@ def _by_link(
     for report in reports:
         cover = report.revision.cover
         for commit in naming.get(cover.msgid, ()) if cover else ():
-            patch = _patch_in(report.revision, commit)
-            if patch is not None:
-                _add(found, patch.msgid, commit.id, How.LINK)
+            carried = _patch_in(report.revision, commit)
+            if carried is not None:
+                _add(found, carried.msgid, commit.id, How.LINK)
 
 
 def _patch_in(revision: Revision, commit: TreeCommit) -> Message | None:
@@ -221,8 +221,10 @@ def _by_subject(
             if canonical(p.message.author).same_as(c.author) and c.date >= p.message.date - CLOCK_SKEW
         ]
         chosen = _unique(pairs)
-        for commit in chosen[1] if chosen else ():
-            _add(found, chosen[0], commit.id, How.SUBJECT)
+        if chosen is not None:
+            msgid, chosen_commits = chosen
+            for commit in chosen_commits:
+                _add(found, msgid, commit.id, How.SUBJECT)
 
 
 def _unique(pairs: Sequence[tuple[Posted, TreeCommit]]) -> tuple[str, list[TreeCommit]] | None:
