@@ -1,6 +1,11 @@
 """Postings and topics over a whole archive: how many, and how long they take.
 
-    python benchmarks/bench_series.py [--archive DIR] [--runs 3]
+    python benchmarks/bench_series.py [--archive DIR] [--runs 3] [--dump FILE]
+
+It prints the counts a change to grouping must report before and after: postings,
+topics, topics with more than one revision, and resends (postings of a version
+already posted in their topic, and copies dropped as duplicates, if any). --dump
+writes one line per topic (its revisions' keys, versions and dates) to compare runs.
 
 Without --archive it clones ../shared/data/io-uring-0.bundle into a temporary dir.
 Reading, parsing and patch-ids are done once and not timed; the times are medians
@@ -21,8 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from common import arguments, clone_iouring, median_time  # noqa: E402
 
 from gitdigest.mail import archive, messages, patchid
-from gitdigest.model import Message  # noqa: E402
+from gitdigest.model import Message, Topic, unique  # noqa: E402
 from gitdigest.series import grouping, topics  # noqa: E402
+from gitdigest.series import postings as split_postings  # noqa: E402
 
 
 def load(top: Path) -> list[Message]:
@@ -36,9 +42,35 @@ def load(top: Path) -> list[Message]:
     ]
 
 
+def resends(found: list[Topic] | tuple[Topic, ...]) -> int:
+    """Postings of a version already posted earlier in their topic (a send again)."""
+    count = 0
+    for topic in found:
+        seen: set[tuple[int, bool]] = set()
+        for rev in topic.revisions:
+            count += (rev.version, rev.rfc) in seen
+            seen.add((rev.version, rev.rfc))
+    return count
+
+
+def dropped(history: list[Message], kept: int) -> int:
+    """Postings the splitter found that `grouping.postings` did not keep (copies dropped)."""
+    candidates = [m for m in history if split_postings.is_series_message(m)]
+    return len(split_postings.split(list(unique(candidates)))) - kept
+
+
+def dump(found: list[Topic] | tuple[Topic, ...], path: Path) -> None:
+    """One line per topic: its revisions' keys, versions and dates, oldest first."""
+    with path.open("w") as out:
+        for topic in found:
+            revs = " ".join(f"{r.key}|v{r.version}|{r.date:%Y-%m-%dT%H:%M}" for r in topic.revisions)
+            out.write(f"{revs}\n")
+
+
 def main() -> None:
     """Load once, time the two stages, print the figures."""
     parser = arguments(__doc__)
+    parser.add_argument("--dump", type=Path, help="write one line per topic to this file")
     args = parser.parse_args()
     top = args.archive or clone_iouring()
     start = time.perf_counter()
@@ -59,8 +91,11 @@ def main() -> None:
     )
     print(f"topics                          {len(found):8d}")
     print(f"topics with more than one revision {sum(n for k, n in sizes.items() if k > 1):5d}")
+    print(f"resends (same version again)    {resends(found):8d}   copies dropped as duplicates {dropped(history, len(revisions))}")
     print(f"revisions per topic             {dict(sorted(sizes.items()))}")
     print(f"links by signal                 {dict(signals.most_common())}")
+    if args.dump:
+        dump(found, args.dump)
     print(
         f"time: postings {t_postings:.3f} s + topics {t_topics:.3f} s = {t_postings + t_topics:.3f} s"
     )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from gitdigest.mail.messages import Parsed
-from gitdigest.model import Message, Person, Revision, Skipped, Subject, Topic, Trailer
+from gitdigest.model import Link, Message, Person, Revision, Signal, Skipped, Subject, Topic, Trailer
 
 _FIELDS = dataclasses.fields(Message)
 _SUBJECT_FIELDS = tuple(f.name for f in dataclasses.fields(Subject))
@@ -175,6 +175,8 @@ def encode_topic(topic: Topic, row_of: Callable[[Message], int]) -> tuple[str, l
     def field(kind: str, value: Any) -> Any:
         if kind == "tuple[Revision, ...]":
             return [revision(r) for r in value]
+        if kind == "tuple[Link, ...]":
+            return [[link.earlier, link.later, link.signal.value, link.evidence] for link in value]
         return _topic_part(kind, value, row)
 
     data = [field(f.type, getattr(topic, f.name)) for f in _TOPIC_FIELDS]
@@ -192,19 +194,23 @@ def topic_decoder(messages: Mapping[int, Message]) -> Callable[[str], Topic]:
     }
     revision = _builder(Revision, _REVISION_FIELDS, kinds)
 
+    def part(kind: str, value: Any) -> Any:
+        if kind == "tuple[Revision, ...]":
+            return tuple(map(revision, value))
+        if kind == "tuple[Link, ...]":
+            return tuple(Link(a, b, Signal(signal), evidence) for a, b, signal, evidence in value)
+        return value
+
     def decode(data: str) -> Topic:
         values = json.loads(data)
-        return Topic(*(
-            tuple(map(revision, v)) if f.type == "tuple[Revision, ...]" else v
-            for f, v in zip(_TOPIC_FIELDS, values)
-        ))
+        return Topic(*(part(f.type, v) for f, v in zip(_TOPIC_FIELDS, values)))
 
     return decode
 
 
 def _topic_part(kind: str, value: Any, row: Callable[[Message], int]) -> Any:
     """One field of a Revision as JSON; a type this does not know is refused, not guessed."""
-    if value is None or kind in ("str", "int", "bool"):
+    if value is None or kind in ("str", "int", "bool", "str | None"):
         return value
     if kind == "Message | None":
         return row(value)

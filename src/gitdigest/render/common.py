@@ -84,9 +84,18 @@ def earlier_revisions(report: SeriesReport) -> str:
 
 
 def revision_history(report: SeriesReport) -> str:
-    """`v4 (v3 2025-03-05, v2 2025-02-20)`: this revision and the earlier ones."""
+    """`v4 (v3 2025-03-05, v2 2025-02-20)`: this revision and the earlier ones; a send again
+    of the same version is told apart as `v1, resend 3`."""
     earlier = earlier_revisions(report)
-    return f"v{report.revision.version}" + (f" ({earlier})" if earlier else "")
+    again = resend_number(report)
+    label = f"v{report.revision.version}" + (f", resend {again}" if again else "")
+    return label + (f" ({earlier})" if earlier else "")
+
+
+def resend_number(report: SeriesReport) -> int:
+    """How many earlier postings of its topic have this revision's version: 0 for a first send."""
+    rev = report.revision
+    return sum((r.version, r.rfc) == (rev.version, rev.rfc) for r in report.history)
 
 
 def flags(rev: Revision) -> str:

@@ -8,6 +8,7 @@ partially merged are decided against a tree, by another stage.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 
 from gitdigest.model import Revision, SeriesReport, Status, Topic
@@ -27,7 +28,9 @@ def _reports(topic: Topic, in_period: Callable[[Revision], bool]) -> Iterator[Se
     revisions = topic.revisions
     for index, rev in enumerate(revisions):
         if in_period(rev):
-            yield report(topic.key, revisions[:index], rev, revisions[index + 1 :])
+            found = report(topic.key, revisions[:index], rev, revisions[index + 1 :])
+            links = tuple(link for link in topic.links if rev.key in (link.earlier, link.later))
+            yield dataclasses.replace(found, links=links) if links else found
 
 
 def report(
