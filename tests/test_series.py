@@ -10,7 +10,9 @@ import pytest
 from archives import build_v2, make_mail, read_mbox
 from conftest import loaded
 
-from gitdigest import pipeline
+from click.testing import CliRunner
+
+from gitdigest import cli, pipeline
 from gitdigest.mail import archive, messages
 from gitdigest.model import Message, RawMessage, Revision, SeriesReport, Status
 from gitdigest.series import classify, grouping, topics
@@ -59,6 +61,35 @@ def test_corpus_case(name: str) -> None:
     assert [[r.key for r in t.revisions] for t in found] == expected["topics"]
     reports = classify.classify(found, lambda rev: True)
     assert {r.revision.key: status_record(r) for r in reports} == expected["statuses"]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_corpus_case_json(name: str) -> None:
+    """The same split, versions, statuses (and links, where declared) through
+    `git digest --mbox FILE --format json`."""
+    expected = json.loads((CORPUS / f"{name}.json").read_text())
+    result = CliRunner().invoke(cli.report, ["--mbox", str(CORPUS / f"{name}.mbox"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    series = {s["msgid"]: s for s in json.loads(result.stdout)["series"]}
+    assert [series[p["key"]]["date"] for p in expected["postings"]] == sorted(
+        s["date"] for s in series.values()
+    ), "one series per posting, oldest first"
+    for posting in expected["postings"]:
+        found = series[posting["key"]]
+        messages = [found["cover_msgid"]] if found["cover_msgid"] else []
+        assert messages + [p["msgid"] for p in found["patches"]] == posting["messages"]
+        assert (found["version"], found["total"], found["rfc"], found["pull"]) == (
+            posting["version"], posting["total"], posting["rfc"], posting["pull"]
+        )
+        status = expected["statuses"][posting["key"]]
+        assert found["status"] == status["status"]
+        assert (found["superseded_by"] or {}).get("msgid") == status["superseded_by"]
+        assert [h["msgid"] for h in found["history"]] == status["history"]
+        if "in_reply_to" in expected:
+            assert found["in_reply_to"] == expected["in_reply_to"].get(posting["key"])
+    if "links" in expected:
+        links = {(l["earlier"], l["later"], l["signal"]) for s in series.values() for l in s["links"]}
+        assert links == {tuple(link) for link in expected["links"]}
 
 
 def test_corpus_patches_are_real_diffs() -> None:

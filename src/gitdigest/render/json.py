@@ -71,6 +71,7 @@ def _series(report: SeriesReport) -> dict[str, Any]:
     rev = report.revision
     return {
         "topic": report.topic,
+        "msgid": rev.key,
         "subject": rev.subject,
         "version": rev.version,
         "status": report.status.value,
