@@ -1,6 +1,7 @@
 """Postings and topics over a whole archive: how many, and how long they take.
 
     python benchmarks/bench_series.py [--archive DIR] [--runs 3] [--dump FILE]
+    python benchmarks/bench_series.py --flood 100000
 
 It prints the counts a change to grouping must report before and after: postings,
 topics, topics with more than one revision, and resends (postings of a version
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import datetime
 import sys
 import time
 from pathlib import Path
@@ -26,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from common import arguments, clone_iouring, median_time  # noqa: E402
 
 from gitdigest.mail import archive, messages, patchid
-from gitdigest.model import Message, Topic, unique  # noqa: E402
+from gitdigest.model import Message, Person, Topic, unique  # noqa: E402
 from gitdigest.series import grouping, topics  # noqa: E402
 from gitdigest.series import postings as split_postings  # noqa: E402
 
@@ -67,11 +69,39 @@ def dump(found: list[Topic] | tuple[Topic, ...], path: Path) -> None:
             out.write(f"{revs}\n")
 
 
+def unthreaded(count: int, same_title: bool) -> list[Message]:
+    """`count` unthreaded one-patch postings from one sender within an hour (issue 17's flood):
+    each with its own title, or all under one title (every one a resend of the one before)."""
+    start = datetime.datetime(2025, 3, 3, tzinfo=datetime.timezone.utc)
+    who = Person("Flood Sender", "flood@example.org")
+    out = []
+    for n in range(count):
+        title = "ring: the same fix" if same_title else f"ring: fix number {n}"
+        subject = messages.parse_subject(f"[PATCH] {title}")
+        date = start + datetime.timedelta(seconds=3600 * n / count)
+        out.append(Message(f"flood.{n}@example.org", date, who, who, subject, has_diff=True, patch_id=f"{n:040x}"))
+    return out
+
+
+def flood(count: int, runs: int) -> None:
+    """Time postings + topics over the two flood shapes."""
+    for same in (False, True):
+        mails = unthreaded(count, same)
+        t = median_time(lambda: grouping.topics(grouping.postings(mails)), runs)
+        shape = "one title" if same else "distinct titles"
+        found = grouping.topics(grouping.postings(mails))
+        print(f"flood: {count} unthreaded patches, one sender, one hour, {shape}: {t:.2f} s, {len(found)} topics")
+
+
 def main() -> None:
     """Load once, time the two stages, print the figures."""
     parser = arguments(__doc__)
     parser.add_argument("--dump", type=Path, help="write one line per topic to this file")
+    parser.add_argument("--flood", type=int, metavar="N", help="instead, time N unthreaded patches from one sender")
     args = parser.parse_args()
+    if args.flood:
+        flood(args.flood, args.runs)
+        return
     top = args.archive or clone_iouring()
     start = time.perf_counter()
     history = load(top)
@@ -81,7 +111,7 @@ def main() -> None:
     t_postings = median_time(lambda: grouping.postings(history), args.runs)
     t_topics = median_time(lambda: grouping.topics(revisions), args.runs)
     sizes = collections.Counter(len(t.revisions) for t in found)
-    signals = collections.Counter(link.signal for link in topics.links(revisions))
+    signals = collections.Counter(getattr(link.signal, "value", link.signal) for link in topics.links(revisions))
     print(f"archive: {top}   runs: {args.runs} (medians)")
     print(
         f"messages                        {len(history):8d}   (read, parsed, patch-ids: {loaded:.1f} s, untimed)"

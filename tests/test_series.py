@@ -92,6 +92,16 @@ def test_corpus_case_json(name: str) -> None:
         assert links == {tuple(link) for link in expected["links"]}
 
 
+def test_sends_of_one_version_are_numbered_in_the_text_report() -> None:
+    """Three sends of v1 on 2025-03-03: the live one reads `v1, resend 2`, its history the two before."""
+    mbox = CORPUS / "duplicate-sent-three-times.mbox"
+    result = CliRunner().invoke(cli.report, ["--mbox", str(mbox), "--format", "text", "--no-pager"])
+    assert result.exit_code == 0, result.output
+    assert "Revised:  poll: wakeup fixes  v1, resend 2 (v1, resend 1 2025-03-03, v1 2025-03-03)" in result.stdout
+    data = CliRunner().invoke(cli.report, ["--mbox", str(mbox), "--format", "json"]).stdout
+    assert sorted(s["resend_number"] for s in json.loads(data)["series"]) == [0, 1, 2]
+
+
 def test_corpus_patches_are_real_diffs() -> None:
     """Every patch of the corpus has a patch-id: its diff is one git accepts."""
     for name in CASES:

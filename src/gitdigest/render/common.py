@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from gitdigest.model import Digest, Revision, SeriesReport, Status
 
@@ -80,22 +81,33 @@ def tag(rev: Revision) -> str:
 
 def earlier_revisions(report: SeriesReport) -> str:
     """`v3 2025-03-05, v2 2025-02-20`: the earlier revisions, or '' when there are none."""
-    return ", ".join(f"v{r.version} {day(r.date)}" for r in report.history)
+    history = report.history
+    return ", ".join(
+        f"{version_label(r, history[n + 1 :])} {day(r.date)}" for n, r in enumerate(history)
+    )
 
 
 def revision_history(report: SeriesReport) -> str:
     """`v4 (v3 2025-03-05, v2 2025-02-20)`: this revision and the earlier ones; a send again
     of the same version is told apart as `v1, resend 3`."""
     earlier = earlier_revisions(report)
-    again = resend_number(report)
-    label = f"v{report.revision.version}" + (f", resend {again}" if again else "")
+    label = version_label(report.revision, report.history)
     return label + (f" ({earlier})" if earlier else "")
+
+
+def version_label(rev: Revision, older: Sequence[Revision]) -> str:
+    """`v2`, or `v2, resend 3` for the fourth posting of v2 among `rev` and the `older` ones."""
+    again = _sends_before(rev, older)
+    return f"v{rev.version}" + (f", resend {again}" if again else "")
 
 
 def resend_number(report: SeriesReport) -> int:
     """How many earlier postings of its topic have this revision's version: 0 for a first send."""
-    rev = report.revision
-    return sum((r.version, r.rfc) == (rev.version, rev.rfc) for r in report.history)
+    return _sends_before(report.revision, report.history)
+
+
+def _sends_before(rev: Revision, older: Sequence[Revision]) -> int:
+    return sum((r.version, r.rfc) == (rev.version, rev.rfc) for r in older)
 
 
 def flags(rev: Revision) -> str:

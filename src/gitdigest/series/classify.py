@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 
-from gitdigest.model import Revision, SeriesReport, Status, Topic
+from gitdigest.model import Link, Revision, SeriesReport, Status, Topic
 
 
 def classify(
@@ -26,11 +26,15 @@ def classify(
 
 def _reports(topic: Topic, in_period: Callable[[Revision], bool]) -> Iterator[SeriesReport]:
     revisions = topic.revisions
+    links: dict[str, list[Link]] = {}
+    for link in topic.links:
+        links.setdefault(link.earlier, []).append(link)
+        links.setdefault(link.later, []).append(link)
     for index, rev in enumerate(revisions):
         if in_period(rev):
             found = report(topic.key, revisions[:index], rev, revisions[index + 1 :])
-            links = tuple(link for link in topic.links if rev.key in (link.earlier, link.later))
-            yield dataclasses.replace(found, links=links) if links else found
+            mine = tuple(links.get(rev.key, ()))
+            yield dataclasses.replace(found, links=mine) if mine else found
 
 
 def report(

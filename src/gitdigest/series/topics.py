@@ -224,10 +224,10 @@ def _by_patch_titles(ordered: Sequence[Revision]) -> Iterator[Link]:
     for rev in ordered:
         titles = _patch_titles(rev)
         keys = [(_address(rev), stable_tree(rev), t) for t in titles]
-        shared = Counter(last[k].key for k in keys if k in last)
-        earlier_of = {last[k].key: last[k] for k in keys if k in last}
-        for key, count in shared.most_common(1):
-            earlier = earlier_of[key]
+        found = [last[k] for k in keys if k in last]
+        if found:
+            key, count = Counter(e.key for e in found).most_common(1)[0]
+            earlier = next(e for e in found if e.key == key)
             if count >= TITLE_SHARE * max(len(titles), len(_patch_titles(earlier))):
                 yield Link(key, rev.key, Signal.PATCH_TITLES, f"{count} of {len(titles)} patch titles")
         last.update((k, rev) for k in keys)
