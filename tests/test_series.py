@@ -98,6 +98,8 @@ def test_sends_of_one_version_are_numbered_in_the_text_report() -> None:
     result = CliRunner().invoke(cli.report, ["--mbox", str(mbox), "--format", "text", "--no-pager"])
     assert result.exit_code == 0, result.output
     assert "Revised:  poll: wakeup fixes  v1, resend 2 (v1, resend 1 2025-03-03, v1 2025-03-03)" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith("superseded")]
+    assert len(rows) == 2 and all(line.endswith("[resent 2025-03-03]") for line in rows)
     data = CliRunner().invoke(cli.report, ["--mbox", str(mbox), "--format", "json"]).stdout
     assert sorted(s["resend_number"] for s in json.loads(data)["series"]) == [0, 1, 2]
 

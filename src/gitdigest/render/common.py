@@ -117,11 +117,15 @@ def flags(rev: Revision) -> str:
 
 
 def superseded_note(report: SeriesReport) -> str:
-    """`by v4 2025-03-06` for a superseded revision (`... on lore` when only lore has it), else ''."""
+    """`by v4 2025-03-06` for a superseded revision (`... on lore` when only lore has it), `resent
+    2025-03-06` when the same version was sent again, else ''."""
     newer = report.superseded_by
     if newer is None:
         return ""
     where = " on lore" if all(m.from_lore for m in newer.messages) else ""
+    rev = report.revision
+    if (newer.version, newer.rfc) == (rev.version, rev.rfc):
+        return f"resent {day(newer.date)}{where}"
     return f"by v{newer.version} {day(newer.date)}{where}"
 
 

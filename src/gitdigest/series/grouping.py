@@ -114,9 +114,13 @@ def _thread_covers(
 
 
 def _opens(root: Message, numbered: Sequence[Message]) -> bool:
-    """Whether `root` is the cover of `numbered`: a new thread without a diff from the same
-    address that every patch answers (a bug report from someone else that a fix answers is not)."""
-    if root.subject.is_reply or root.has_diff or root.in_reply_to or root.references:
+    """Whether `root` is the cover of `numbered`: a `[PATCHSET ...]` message, or a new thread,
+    without a diff, from the same address, that every patch answers (a bug report from
+    someone else that a fix answers is not)."""
+    patchset = any(p.upper() == "PATCHSET" for p in root.subject.prefixes)
+    if root.subject.is_reply or root.has_diff:
+        return False
+    if not patchset and (root.in_reply_to or root.references):
         return False
     sender = root.sender.email.lower()
     return all(
