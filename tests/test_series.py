@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from archives import build_v2, make_mail, read_mbox
-from conftest import loaded
-
 from click.testing import CliRunner
+from conftest import loaded
 
 from gitdigest import cli, pipeline
 from gitdigest.mail import archive, messages

@@ -7,7 +7,21 @@ Each `case_*` function builds one case; `make_corpus.py` writes them in this ord
 
 from __future__ import annotations
 
-from corpus import BOB, MAINTAINER, Case, Mail, Patches, at, items, reply, sec, series, single
+from itertools import pairwise
+
+from corpus import (
+    BOB,
+    MAINTAINER,
+    Case,
+    Mail,
+    Patches,
+    at,
+    items,
+    reply,
+    sec,
+    series,
+    single,
+)
 
 
 def case_resend_v2_three_times(p: Patches) -> Case:
@@ -33,7 +47,7 @@ def case_resend_v2_three_times(p: Patches) -> Case:
     keys = [c.expect(v1, 1, 2), *(c.expect(s, 2, 2) for s in sends)]
     c.chain(*keys)
     c.link(keys[0], keys[1], "patch-titles")
-    for earlier, later in zip(keys[1:], keys[2:]):
+    for earlier, later in pairwise(keys[1:]):
         c.link(earlier, later, "patch-id")
         c.link(earlier, later, "patch-titles")
         c.link(earlier, later, "resend")
