@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import loaded
 
 from gitdigest import cli, pipeline
+from gitdigest.index import codec
 from gitdigest.mail import archive, messages
 from gitdigest.model import Message, RawMessage, Revision, SeriesReport, Status
 from gitdigest.series import classify, grouping, topics
@@ -101,6 +102,28 @@ def test_sends_of_one_version_are_numbered_in_the_text_report() -> None:
     assert len(rows) == 2 and all(line.endswith("[resent 2025-03-03]") for line in rows)
     data = CliRunner().invoke(cli.report, ["--mbox", str(mbox), "--format", "json"]).stdout
     assert sorted(s["resend_number"] for s in json.loads(data)["series"]) == [0, 1, 2]
+
+
+def test_links_survive_the_index(tmp_path: Path) -> None:
+    """Topics cached in the index keep their links and the reply's Supersedes: a second
+    run, reading the cached topics, reports what the first did."""
+    mails = read_mbox(CORPUS / "supersedes-in-reply.mbox")
+    top = build_v2(tmp_path / "arch", mails)
+    args = ["--archive", str(top), "--index", str(tmp_path / "i.sqlite"), "--format", "json", "HEAD"]
+    runs = [CliRunner().invoke(cli.report, args) for _ in range(2)]
+    assert [r.exit_code for r in runs] == [0, 0], runs[0].output
+    first, second = (json.loads(r.stdout)["series"] for r in runs)
+    assert first == second
+    v6 = next(s for s in first if s["msgid"] == "supersedes-in-reply.v6.0@example.org")
+    assert [(l["earlier"], l["signal"]) for l in v6["links"]] == [("supersedes-in-reply.v5.0@example.org", "supersedes")]
+    assert "in a reply" in v6["links"][0]["evidence"]
+    # The codec stores them as they are (a record it cannot store would only skip the cache).
+    found = grouping.topics(grouping.postings(load_mbox(CORPUS / "supersedes-in-reply.mbox")))
+    rows = {m.msgid: n for n, m in enumerate(m for t in found for r in t.revisions for m in r.messages)}
+    by_row = {n: m for t in found for r in t.revisions for m in r.messages for n in [rows[m.msgid]]}
+    decode = codec.topic_decoder(by_row)
+    assert [decode(codec.encode_topic(t, lambda m: rows[m.msgid])[0]) for t in found] == list(found)
+    assert any(t.links for t in found)
 
 
 def test_corpus_patches_are_real_diffs() -> None:
