@@ -401,22 +401,29 @@ def test_diffstat_names() -> None:
     assert match.diffstat_names(stat) == ("a/b.c", ".../deep/x.h", "d/new.c")
 
 
-def test_subject_match_needs_one_series_and_one_change() -> None:
+def test_subject_match_needs_one_change_and_picks_the_newest_posting_before_it() -> None:
     from gitdigest.model import Message, Revision, Subject, TreeCommit
 
-    when = datetime.datetime(2025, 3, 3, tzinfo=datetime.timezone.utc)
     ann = Person("Ann Dev", "ann@dev.org")
 
-    def report(key: str) -> SeriesReport:
-        msg = Message(key, when, ann, ann, Subject("[PATCH] x: fix", "x: fix", is_patch=True), has_diff=True)
-        return SeriesReport(key, Revision(key, 1, "x: fix", ann, when, None, (msg,), 1), Status.NEW)
+    def day(n: int) -> datetime.datetime:
+        return datetime.datetime(2025, 3, n, tzinfo=datetime.timezone.utc)
 
-    def commit(cid: str) -> TreeCommit:
-        return TreeCommit(cid, "x: fix", ann, when, patch_id=cid)
+    def report(key: str, posted: int) -> SeriesReport:
+        msg = Message(key, day(posted), ann, ann, Subject("[PATCH] x: fix", "x: fix", is_patch=True), has_diff=True)
+        return SeriesReport(key, Revision(key, 1, "x: fix", ann, day(posted), None, (msg,), 1), Status.NEW)
 
-    assert set(match.match([report("p@x")], [commit("c1")])) == {"p@x"}
-    assert match.match([report("p@x"), report("q@x")], [commit("c1")]) == {}  # two series
-    assert match.match([report("p@x")], [commit("c1"), commit("c2")]) == {}  # two changes
+    def commit(cid: str, committed: int = 20) -> TreeCommit:
+        return TreeCommit(cid, "x: fix", ann, day(committed), patch_id=cid)
+
+    assert set(match.match([report("p@x", 3)], [commit("c1")])) == {"p@x"}
+    # The same patch re-posted in three topics: the newest posting before the commit.
+    three = [report("p@x", 3), report("q@x", 5), report("r@x", 12)]
+    assert set(match.match(three, [commit("c1", 10)])) == {"q@x"}
+    assert set(match.match(three, [commit("c1", 20)])) == {"r@x"}
+    # r@x is posted within the clock skew after the commit: not before it, so q@x.
+    assert set(match.match(three, [commit("c1", 11)])) == {"q@x"}
+    assert match.match([report("p@x", 3)], [commit("c1"), commit("c2")]) == {}  # two changes
 
 
 # The sample period: hyperv v2, v3 and v4, and TDX v3 with 10 patches (and an 11/10 "not to commit").

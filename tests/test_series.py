@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from archives import build_v2, make_mail, read_mbox
+from click.testing import CliRunner
 from conftest import loaded
 
-from gitdigest import pipeline
+from gitdigest import cli, pipeline
+from gitdigest.index import codec
 from gitdigest.mail import archive, messages
 from gitdigest.model import Message, RawMessage, Revision, SeriesReport, Status
 from gitdigest.series import classify, grouping, topics
@@ -59,6 +61,69 @@ def test_corpus_case(name: str) -> None:
     assert [[r.key for r in t.revisions] for t in found] == expected["topics"]
     reports = classify.classify(found, lambda rev: True)
     assert {r.revision.key: status_record(r) for r in reports} == expected["statuses"]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_corpus_case_json(name: str) -> None:
+    """The same split, versions, statuses (and links, where declared) through
+    `git digest --mbox FILE --format json`."""
+    expected = json.loads((CORPUS / f"{name}.json").read_text())
+    result = CliRunner().invoke(cli.report, ["--mbox", str(CORPUS / f"{name}.mbox"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    series = {s["msgid"]: s for s in json.loads(result.stdout)["series"]}
+    assert [series[p["key"]]["date"] for p in expected["postings"]] == sorted(
+        s["date"] for s in series.values()
+    ), "one series per posting, oldest first"
+    for posting in expected["postings"]:
+        found = series[posting["key"]]
+        messages = [found["cover_msgid"]] if found["cover_msgid"] else []
+        assert messages + [p["msgid"] for p in found["patches"]] == posting["messages"]
+        assert (found["version"], found["total"], found["rfc"], found["pull"]) == (
+            posting["version"], posting["total"], posting["rfc"], posting["pull"]
+        )
+        status = expected["statuses"][posting["key"]]
+        assert found["status"] == status["status"]
+        assert (found["superseded_by"] or {}).get("msgid") == status["superseded_by"]
+        assert [h["msgid"] for h in found["history"]] == status["history"]
+        if "in_reply_to" in expected:
+            assert found["in_reply_to"] == expected["in_reply_to"].get(posting["key"])
+    if "links" in expected:
+        links = {(one["earlier"], one["later"], one["signal"]) for s in series.values() for one in s["links"]}
+        assert links == {tuple(link) for link in expected["links"]}
+
+
+def test_sends_of_one_version_are_numbered_in_the_text_report() -> None:
+    """Three sends of v1 on 2025-03-03: the live one reads `v1, resend 2`, its history the two before."""
+    mbox = CORPUS / "duplicate-sent-three-times.mbox"
+    result = CliRunner().invoke(cli.report, ["--mbox", str(mbox), "--format", "text", "--no-pager"])
+    assert result.exit_code == 0, result.output
+    assert "Revised:  poll: wakeup fixes  v1, resend 2 (v1, resend 1 2025-03-03, v1 2025-03-03)" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith("superseded")]
+    assert len(rows) == 2 and all(line.endswith("[resent 2025-03-03]") for line in rows)
+    data = CliRunner().invoke(cli.report, ["--mbox", str(mbox), "--format", "json"]).stdout
+    assert sorted(s["resend_number"] for s in json.loads(data)["series"]) == [0, 1, 2]
+
+
+def test_links_survive_the_index(tmp_path: Path) -> None:
+    """Topics cached in the index keep their links and the reply's Supersedes: a second
+    run, reading the cached topics, reports what the first did."""
+    mails = read_mbox(CORPUS / "supersedes-in-reply.mbox")
+    top = build_v2(tmp_path / "arch", mails)
+    args = ["--archive", str(top), "--index", str(tmp_path / "i.sqlite"), "--format", "json", "HEAD"]
+    runs = [CliRunner().invoke(cli.report, args) for _ in range(2)]
+    assert [r.exit_code for r in runs] == [0, 0], runs[0].output
+    first, second = (json.loads(r.stdout)["series"] for r in runs)
+    assert first == second
+    v6 = next(s for s in first if s["msgid"] == "supersedes-in-reply.v6.0@example.org")
+    assert [(one["earlier"], one["signal"]) for one in v6["links"]] == [("supersedes-in-reply.v5.0@example.org", "supersedes")]
+    assert "in a reply" in v6["links"][0]["evidence"]
+    # The codec stores them as they are (a record it cannot store is a TypeError).
+    found = grouping.topics(grouping.postings(load_mbox(CORPUS / "supersedes-in-reply.mbox")))
+    rows = {m.msgid: n for n, m in enumerate(m for t in found for r in t.revisions for m in r.messages)}
+    by_row = {n: m for t in found for r in t.revisions for m in r.messages for n in [rows[m.msgid]]}
+    decode = codec.topic_decoder(by_row)
+    assert [decode(codec.encode_topic(t, lambda m: rows[m.msgid])[0]) for t in found] == list(found)
+    assert any(t.links for t in found)
 
 
 def test_corpus_patches_are_real_diffs() -> None:

@@ -276,6 +276,12 @@ class Revision:
     resend: bool = False
     is_pull: bool = False
     prefixes: tuple[str, ...] = ()
+    supersedes: tuple[str, ...] = ()
+    """Message-ids named by `Supersedes:` in replies to this posting (its own messages' lines
+    are read from them); a reply can only retire a posting by the same author."""
+    answers: str | None = None
+    """Key of the posting whose thread this one was sent in (an unlabeled diff in reply to a
+    series), or None."""
 
     @property
     def messages(self) -> tuple[Message, ...]:
@@ -293,12 +299,41 @@ class Status(str, enum.Enum):
     PARTIALLY_MERGED = "partially-merged"
 
 
+class Signal(str, enum.Enum):
+    """Why two postings are revisions of one series, strongest first."""
+
+    CHANGE_ID = "change-id"
+    SUPERSEDES = "supersedes"
+    REPLY = "reply"
+    PATCH_ID = "patch-id"
+    PATCH_TITLES = "patch-titles"
+    RESEND = "resend"
+    """The same posting (title, version, author's address) sent again."""
+    SUBJECT = "subject"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One reason why two revisions belong to one series."""
+
+    earlier: str
+    """Key of the earlier revision."""
+    later: str
+    signal: Signal
+    evidence: str
+    """What proves it: the change-id, the message-id replied to or superseded, the
+    patch-id and both patches' message-ids, the shared patch titles, or the
+    normalised title and author."""
+
+
 @dataclass(frozen=True)
 class Topic:
     """All revisions of one series, oldest first."""
 
     key: str
     revisions: tuple[Revision, ...]
+    links: tuple[Link, ...] = ()
+    """The links that joined its revisions, strongest signal first."""
 
 
 class How(str, enum.Enum):
@@ -356,6 +391,8 @@ class SeriesReport:
     """Earlier revisions of the same topic, newest first."""
     merged: tuple[Match, ...] = ()
     """The revision's patches that have a commit in the tree, in patch order."""
+    links: tuple[Link, ...] = ()
+    """The links between this revision and others of its topic."""
 
     @property
     def is_live(self) -> bool:

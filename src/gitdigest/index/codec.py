@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from gitdigest.model import (
+    Link,
     Message,
     Parsed,
     Person,
     Revision,
+    Signal,
     Skipped,
     Subject,
     Topic,
@@ -182,6 +184,8 @@ def encode_topic(topic: Topic, row_of: Callable[[Message], int]) -> tuple[str, l
     def field(kind: str, value: Any) -> Any:
         if kind == "tuple[Revision, ...]":
             return [revision(r) for r in value]
+        if kind == "tuple[Link, ...]":
+            return [{"earlier": link.earlier, "later": link.later, "signal": link.signal.value, "evidence": link.evidence} for link in value]
         return _topic_part(kind, value, row)
 
     data = {f.name: field(str(f.type), getattr(topic, f.name)) for f in _TOPIC_FIELDS}
@@ -199,16 +203,23 @@ def topic_decoder(messages: Mapping[int, Message]) -> Callable[[str], Topic]:
     }
     revision = _builder(Revision, _REVISION_FIELDS, kinds)
 
+    def part(kind: str, value: Any) -> Any:
+        if kind == "tuple[Revision, ...]":
+            return tuple(map(revision, value))
+        if kind == "tuple[Link, ...]":
+            return tuple(Link(link["earlier"], link["later"], Signal(link["signal"]), link["evidence"]) for link in value)
+        return value
+
     def decode(data: str) -> Topic:
         values = json.loads(data)
-        return Topic(key=values["key"], revisions=tuple(map(revision, values["revisions"])))
+        return Topic(**{f.name: part(str(f.type), values[f.name]) for f in _TOPIC_FIELDS})
 
     return decode
 
 
 def _topic_part(kind: str, value: Any, row: Callable[[Message], int]) -> Any:
     """One field of a Revision as JSON; a type this does not know is refused, not guessed."""
-    if value is None or kind in ("str", "int", "bool"):
+    if value is None or kind in ("str", "int", "bool", "str | None"):
         return value
     if kind == "Message | None":
         return row(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from gitdigest.model import Digest, Revision, SeriesReport, Status
 
@@ -80,13 +81,33 @@ def tag(rev: Revision) -> str:
 
 def earlier_revisions(report: SeriesReport) -> str:
     """`v3 2025-03-05, v2 2025-02-20`: the earlier revisions, or '' when there are none."""
-    return ", ".join(f"v{r.version} {day(r.date)}" for r in report.history)
+    history = report.history
+    return ", ".join(
+        f"{version_label(r, history[n + 1 :])} {day(r.date)}" for n, r in enumerate(history)
+    )
 
 
 def revision_history(report: SeriesReport) -> str:
-    """`v4 (v3 2025-03-05, v2 2025-02-20)`: this revision and the earlier ones."""
+    """`v4 (v3 2025-03-05, v2 2025-02-20)`: this revision and the earlier ones; a send again
+    of the same version is told apart as `v1, resend 3`."""
     earlier = earlier_revisions(report)
-    return f"v{report.revision.version}" + (f" ({earlier})" if earlier else "")
+    label = version_label(report.revision, report.history)
+    return label + (f" ({earlier})" if earlier else "")
+
+
+def version_label(rev: Revision, older: Sequence[Revision]) -> str:
+    """`v2`, or `v2, resend 3` for the fourth posting of v2 among `rev` and the `older` ones."""
+    again = _sends_before(rev, older)
+    return f"v{rev.version}" + (f", resend {again}" if again else "")
+
+
+def resend_number(report: SeriesReport) -> int:
+    """How many earlier postings of its topic have this revision's version: 0 for a first send."""
+    return _sends_before(report.revision, report.history)
+
+
+def _sends_before(rev: Revision, older: Sequence[Revision]) -> int:
+    return sum((r.version, r.rfc) == (rev.version, rev.rfc) for r in older)
 
 
 def flags(rev: Revision) -> str:
@@ -96,11 +117,15 @@ def flags(rev: Revision) -> str:
 
 
 def superseded_note(report: SeriesReport) -> str:
-    """`by v4 2025-03-06` for a superseded revision (`... on lore` when only lore has it), else ''."""
+    """`by v4 2025-03-06` for a superseded revision (`... on lore` when only lore has it), `resent
+    2025-03-06` when the same version was sent again, else ''."""
     newer = report.superseded_by
     if newer is None:
         return ""
     where = " on lore" if all(m.from_lore for m in newer.messages) else ""
+    rev = report.revision
+    if (newer.version, newer.rfc) == (rev.version, rev.rfc):
+        return f"resent {day(newer.date)}{where}"
     return f"by v{newer.version} {day(newer.date)}{where}"
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from gitdigest.model import (
     Count,
     Digest,
+    Link,
     Match,
     Message,
     People,
@@ -17,6 +18,7 @@ from gitdigest.model import (
     Revision,
     SeriesReport,
 )
+from gitdigest.render.common import resend_number
 
 SCHEMA = 1
 
@@ -70,6 +72,7 @@ def _series(report: SeriesReport) -> dict[str, Any]:
     rev = report.revision
     return {
         "topic": report.topic,
+        "msgid": rev.key,
         "subject": rev.subject,
         "version": rev.version,
         "status": report.status.value,
@@ -83,7 +86,15 @@ def _series(report: SeriesReport) -> dict[str, Any]:
         "superseded_by": _newer(report.superseded_by),
         "history": [{"version": r.version, "msgid": r.key, "date": _iso(r.date)} for r in report.history],
         "patches": [_patch(m, report.match_of(m.msgid)) for m in rev.patches],
+        "resend_number": resend_number(report),
+        "in_reply_to": rev.answers,
+        "links": [_link(link) for link in report.links],
     }
+
+
+def _link(link: Link) -> dict[str, str]:
+    """Why this revision and another are one series: the signal and what proves it."""
+    return {"earlier": link.earlier, "later": link.later, "signal": link.signal.value, "evidence": link.evidence}
 
 
 def _newer(rev: Revision | None) -> dict[str, Any] | None:

@@ -8,9 +8,10 @@ partially merged are decided against a tree, by another stage.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 
-from gitdigest.model import Revision, SeriesReport, Status, Topic
+from gitdigest.model import Link, Revision, SeriesReport, Status, Topic
 
 
 def classify(
@@ -25,9 +26,15 @@ def classify(
 
 def _reports(topic: Topic, in_period: Callable[[Revision], bool]) -> Iterator[SeriesReport]:
     revisions = topic.revisions
+    links: dict[str, list[Link]] = {}
+    for link in topic.links:
+        links.setdefault(link.earlier, []).append(link)
+        links.setdefault(link.later, []).append(link)
     for index, rev in enumerate(revisions):
         if in_period(rev):
-            yield report(topic.key, revisions[:index], rev, revisions[index + 1 :])
+            found = report(topic.key, revisions[:index], rev, revisions[index + 1 :])
+            mine = tuple(links.get(rev.key, ()))
+            yield dataclasses.replace(found, links=mine) if mine else found
 
 
 def report(

@@ -3,6 +3,9 @@
 A posting is one revision of one series as it was sent. Each message, taken parents
 first and then by date (so arrival out of order changes nothing), goes to:
 
+0. a message without an `n/N` label (a lone `[PATCH]`, or a diff sent in reply inside a
+   series' thread: "something like this?") is a posting of its own, as patchwork
+   keeps it, never a patch of the revision it answers;
 1. the posting of the nearest series message it answers (In-Reply-To, then the
    References from the nearest), when it fits there: same sender and kind, no other
    version, its number still free, the same N (or an extra `[PATCH 3/2]`);
@@ -118,9 +121,11 @@ def _place(
     latest: dict[tuple[str, int | None, int, bool], int],
 ) -> int:
     """The index of the draft `message` joins, creating one when none fits."""
+    key = (message.sender.email, context, message.subject.total, is_pull(message))
+    if message.subject.counters_inferred:
+        return _new(drafts, latest, key)
     if context is not None and _fits(drafts[context], message):
         return context
-    key = (message.sender.email, context, message.subject.total, is_pull(message))
     beside = latest.get(key)
     if beside is not None and _fits(drafts[beside], message) and _near(drafts[beside], message):
         return beside
@@ -128,6 +133,15 @@ def _place(
         _fits(drafts[context], message, loose=True) or _stray(drafts[context], message)
     ):
         return context
+    return _new(drafts, latest, key)
+
+
+def _new(
+    drafts: list[_Draft],
+    latest: dict[tuple[str, int | None, int, bool], int],
+    key: tuple[str, int | None, int, bool],
+) -> int:
+    """Start a draft for `key` (sender, context, N, pull) and return its index."""
     drafts.append(_Draft(key[0], key[2], key[3]))
     latest[key] = len(drafts) - 1
     return len(drafts) - 1

@@ -3,75 +3,100 @@
 Signals, strongest first (the issue's order):
 
 1. the same b4 `change-id:`;
-2. a `Supersedes: <msgid>` line naming a message of the earlier revision;
+2. a `Supersedes: <msgid>` line naming a message of the earlier revision, in any
+   message of the later one, or in a reply to it when both are by the same author
+   (so that nobody retires another person's series by replying);
 3. threading: vN sent in reply to vM (M < N) by the same author or under the same
    title, or a resend of the same version in reply to it under the same title;
 4. a patch with the same patch-id as a patch of an earlier revision, from the same
    author or under the same title, or else most patches of both shared (a
    maintainer's collection of fixes that carries one of someone's patches is not a
    revision of that series);
-5. the same normalised series title from the same author (address or full name).
+5. most patch titles (60%) equal to those of an earlier posting by the same address:
+   v1 with a cover letter and v2 without one, or the other way round;
+6. the same normalised series title from the same author (address or full name); the
+   same version again from the same address is a resend.
 
 A title shared with another author links only with another signal (3 or 4), and a
-series renamed between revisions still links through 1-4. A change-id does not keep
+series renamed between revisions still links through 1-5. A change-id does not keep
 two topics apart: on io-uring the only pair it would have kept apart is one series
 (fuse-over-io-uring) whose author moved it to a new b4 branch. Postings for a stable
 tree (`[PATCH 5.10]`) link to others only by change-id or Supersedes. Pull requests
-stay topics of their own. Every link is kept with its evidence, so that a report or
-a test can say why two revisions are one series.
+never link to patches: QEMU's `[PULL nn/mm]` series link among themselves like patch
+series (but not by patch-id or patch titles: a pull re-posts reviewed patches), and
+a `[GIT PULL]` request links only by Supersedes or as a later version (`v2`) of the
+same request. Every link is kept with its evidence, so that a report or a test can
+say why two revisions are one series.
 """
 
 from __future__ import annotations
 
+import enum
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
-from gitdigest.model import Message, Revision, Topic
+from gitdigest.model import Link, Message, Revision, Signal, Topic
 from gitdigest.series.postings import ancestors
 
 _TRAILING_VERSION = re.compile(r"[\s,;:(\[-]*\bv\d+[\])]?$")
 _STABLE_TREE = re.compile(r"^(?:v?\d+\.\d+(?:\.\d+)*(?:\.y)?|stable(?:-\S*)?|\S+\.y)$", re.I)
 # `<msgid>`, a bare msgid, or a lore URL ending in one.
 _MSGID = re.compile(r"<?([^<>\s/]+@[^<>\s/]+?)>?/?$")
+TITLE_SHARE = 0.6
+"""The share of patch titles two postings by one address must have in common to be one series."""
 
 
-@dataclass(frozen=True)
-class Link:
-    """One reason why two revisions belong to one series."""
+class Kind(enum.Enum):
+    """What a posting is, for linking: kinds never link to one another."""
 
-    earlier: str
-    """Key of the earlier revision."""
-    later: str
-    signal: str
-    """change-id, supersedes, reply, patch-id or subject."""
-    evidence: str
-    """What proves it: the change-id, the message-id replied to or superseded, the
-    patch-id and both patches' message-ids, or the normalised title and author."""
+    PATCHES = "patches"
+    PULL_SERIES = "pull series"
+    """QEMU's `[PULL nn/mm]`: patches sent as a pull request."""
+    PULL_REQUEST = "pull request"
+    """A single `[GIT PULL]` request."""
 
 
 def group(revisions: Sequence[Revision]) -> tuple[Topic, ...]:
     """Revisions joined by their links into topics, oldest first, each oldest first."""
     ordered = sorted(revisions, key=lambda r: (r.date, r.key))
     union = _Union(ordered)
-    for link in links(ordered):
+    found = links(ordered)
+    for link in found:
         union.join(link.earlier, link.later)
     members: dict[str, list[Revision]] = {}
     for rev in ordered:
         members.setdefault(union.root(rev.key), []).append(rev)
-    return tuple(Topic(key=revs[0].key, revisions=tuple(revs)) for revs in members.values())
+    joined: dict[str, list[Link]] = {}
+    for link in found:
+        joined.setdefault(union.root(link.earlier), []).append(link)
+    return tuple(
+        Topic(key=revs[0].key, revisions=tuple(revs), links=tuple(joined.get(root, ())))
+        for root, revs in members.items()
+    )
 
 
 def links(revisions: Sequence[Revision]) -> tuple[Link, ...]:
     """Every link between the revisions, strongest signal first."""
-    ordered = [r for r in sorted(revisions, key=lambda r: (r.date, r.key)) if not r.is_pull]
+    ordered = sorted(revisions, key=lambda r: (r.date, r.key))
+    patches = [r for r in ordered if kind(r) is Kind.PATCHES]
+    threaded = [r for r in ordered if kind(r) is not Kind.PULL_REQUEST]
     return (
         *_by_change_id(ordered),
         *_by_supersedes(ordered),
-        *_by_reply(ordered),
-        *_by_patch_id(ordered),
+        *_by_reply(threaded),
+        *_by_patch_id(patches),
+        *_by_patch_titles(patches),
         *_by_subject(ordered),
     )
+
+
+def kind(rev: Revision) -> Kind:
+    """Patches, a pull series (`[PULL nn/mm]`) or a single pull request (`[GIT PULL]`)."""
+    if not rev.is_pull:
+        return Kind.PATCHES
+    numbered = any(not m.subject.counters_inferred for m in rev.messages)
+    return Kind.PULL_SERIES if numbered else Kind.PULL_REQUEST
 
 
 def normalised_title(title: str) -> str:
@@ -92,27 +117,33 @@ def change_id(rev: Revision) -> str | None:
 
 
 def _by_change_id(ordered: Sequence[Revision]) -> Iterator[Link]:
-    last: dict[str, Revision] = {}
+    last: dict[tuple[Kind, str], Revision] = {}
     for rev in ordered:
         cid = change_id(rev)
         if cid is None:
             continue
-        if cid in last:
-            yield Link(last[cid].key, rev.key, "change-id", cid)
-        last[cid] = rev
+        if (kind(rev), cid) in last:
+            yield Link(last[kind(rev), cid].key, rev.key, Signal.CHANGE_ID, cid)
+        last[kind(rev), cid] = rev
 
 
 def _by_supersedes(ordered: Sequence[Revision]) -> Iterator[Link]:
     owner = _owners(ordered)
     for rev in ordered:
-        for msgid in _superseded_ids(rev):
+        own = ((msgid, False) for msgid in superseded_ids(rev.messages))
+        for msgid, by_reply in (*own, *((msgid, True) for msgid in rev.supersedes)):
             earlier = owner.get(msgid)
-            if earlier is not None and earlier.date <= rev.date and earlier is not rev:
-                yield Link(earlier.key, rev.key, "supersedes", msgid)
+            if earlier is None or earlier.date > rev.date or earlier is rev:
+                continue
+            if kind(earlier) is not kind(rev) or (by_reply and not _same_address(earlier, rev)):
+                continue
+            where = "in a reply" if by_reply else "in the posting"
+            yield Link(earlier.key, rev.key, Signal.SUPERSEDES, f"{msgid} ({where})")
 
 
-def _superseded_ids(rev: Revision) -> Iterator[str]:
-    for message in rev.messages:
+def superseded_ids(messages: Sequence[Message]) -> Iterator[str]:
+    """The message-ids named by the `Supersedes:` lines of `messages`."""
+    for message in messages:
         for trailer in message.trailers:
             match = _MSGID.search(trailer.value.strip())
             if trailer.lname == "supersedes" and match:
@@ -130,8 +161,10 @@ def _by_reply(ordered: Sequence[Revision]) -> Iterator[Link]:
             if earlier is None or earlier.key in seen or earlier.date > rev.date:
                 continue
             seen.add(earlier.key)
-            if parent and _answers(rev, message, earlier, by_id[parent]) and _same_tree(earlier, rev):
-                yield Link(earlier.key, rev.key, "reply", f"{message.msgid} -> {parent}")
+            if kind(earlier) is not kind(rev) or not _same_tree(earlier, rev):
+                continue
+            if parent and _answers(rev, message, earlier, by_id[parent]):
+                yield Link(earlier.key, rev.key, Signal.REPLY, f"{message.msgid} -> {parent}")
 
 
 def _answered(message: Message, owner: dict[str, Revision], rev: Revision) -> str | None:
@@ -163,7 +196,10 @@ def _by_patch_id(ordered: Sequence[Revision]) -> Iterator[Link]:
             earlier, twin, patch = pairs[0]
             if _same_tree(earlier, rev) and _carries_on(earlier, rev, len(pairs)):
                 yield Link(
-                    earlier.key, rev.key, "patch-id", f"{patch.patch_id} {twin.msgid} {patch.msgid}"
+                    earlier.key,
+                    rev.key,
+                    Signal.PATCH_ID,
+                    f"{patch.patch_id} {twin.msgid} {patch.msgid}",
                 )
         last.update((p.patch_id, (rev, p)) for p in rev.patches if p.patch_id)
 
@@ -182,15 +218,42 @@ def _carries_on(earlier: Revision, rev: Revision, shared: int) -> bool:
     return shared > 1 and 2 * shared >= max(len(earlier.patches), len(rev.patches))
 
 
-def _by_subject(ordered: Sequence[Revision]) -> Iterator[Link]:
+def _by_patch_titles(ordered: Sequence[Revision]) -> Iterator[Link]:
+    """A posting whose patch titles are mostly those of an earlier one from the same address."""
     last: dict[tuple[str, str, str], Revision] = {}
     for rev in ordered:
-        title = normalised_title(rev.subject)
-        keys = [(title, who, stable_tree(rev)) for who in rev.author.identities] if title else []
-        earlier = next((last[k] for k in keys if k in last), None)
-        if earlier is not None:
-            yield Link(earlier.key, rev.key, "subject", f"{title} / {rev.author}")
+        titles = _patch_titles(rev)
+        keys = [(_address(rev), stable_tree(rev), t) for t in titles]
+        found = [last[k] for k in keys if k in last]
+        if found:
+            key, count = Counter(e.key for e in found).most_common(1)[0]
+            earlier = next(e for e in found if e.key == key)
+            if count >= TITLE_SHARE * max(len(titles), len(_patch_titles(earlier))):
+                yield Link(key, rev.key, Signal.PATCH_TITLES, f"{count} of {len(titles)} patch titles")
         last.update((k, rev) for k in keys)
+
+
+def _patch_titles(rev: Revision) -> set[str]:
+    return {normalised_title(p.subject.title) for p in rev.patches} - {""}
+
+
+def _by_subject(ordered: Sequence[Revision]) -> Iterator[Link]:
+    """The same title from the same author; a request only as a later version of itself."""
+    last: dict[tuple[str, str, str, Kind], Revision] = {}
+    for rev in ordered:
+        title = normalised_title(rev.subject)
+        what = kind(rev)
+        keys = [(title, who, stable_tree(rev), what) for who in rev.author.identities] if title else []
+        earlier = next((last[k] for k in keys if k in last), None)
+        if earlier is not None and (what is not Kind.PULL_REQUEST or rev.version > earlier.version):
+            yield Link(earlier.key, rev.key, _resent_or_subject(earlier, rev), f"{title} / {rev.author}")
+        last.update((k, rev) for k in keys)
+
+
+def _resent_or_subject(earlier: Revision, rev: Revision) -> Signal:
+    """RESEND for the same version sent again from the same address, else SUBJECT."""
+    again = (earlier.version, earlier.rfc) == (rev.version, rev.rfc)
+    return Signal.RESEND if again and _same_address(earlier, rev) else Signal.SUBJECT
 
 
 def _owners(ordered: Sequence[Revision]) -> dict[str, Revision]:
@@ -200,6 +263,15 @@ def _owners(ordered: Sequence[Revision]) -> dict[str, Revision]:
 def _same_author(a: Revision, b: Revision) -> bool:
     ours = {*a.author.identities, *a.messages[0].sender.identities}
     return not ours.isdisjoint({*b.author.identities, *b.messages[0].sender.identities})
+
+
+def _address(rev: Revision) -> str:
+    """The author's address, lower case: what the same-author rules compare (never the name)."""
+    return rev.author.email.lower()
+
+
+def _same_address(a: Revision, b: Revision) -> bool:
+    return _address(a) == _address(b)
 
 
 def _same_tree(a: Revision, b: Revision) -> bool:

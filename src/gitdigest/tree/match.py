@@ -7,7 +7,9 @@ Evidence, strongest first:
 2. the same `git patch-id --stable`, also with the commit re-diffed at the email's own
    context size (`-U10` mails hash their wider context);
 3. the same normalised subject and author (after the tree's `.mailmap`), only when one
-   series and one change in the tree have it: a patch the maintainer edited.
+   change in the tree has it: a patch the maintainer edited. When several postings have
+   it (a patch re-posted inside a reshaped series, in two or three topics), the newest
+   one posted before the commit is chosen, as `b4 dig` caps by date.
 
 Every commit found is kept, so a backport or cherry-pick lists each branch's commit.
 Pure: tree.py reads the commits, this module only compares records.
@@ -228,12 +230,16 @@ def _by_subject(
 
 
 def _unique(pairs: Sequence[tuple[Posted, TreeCommit]]) -> tuple[str, list[TreeCommit]] | None:
-    """The newest revision's patch and its commits, if the pairs name one topic and one change."""
-    if not pairs or len({p.topic for p, _ in pairs}) != 1 or len({c.patch_id or c.id for _, c in pairs}) != 1:
+    """The patch of the newest posting sent before the commit, and its commits, if the pairs
+    name one change (a patch and its cherry-picks); postings within the clock skew count when
+    none was sent strictly before."""
+    if not pairs or len({c.patch_id or c.id for _, c in pairs}) != 1:
         return None
-    newest = max((p for p, _ in pairs), key=lambda p: (p.revision.date, p.revision.key))
+    committed = min(c.date for _, c in pairs)
+    before = [p for p, _ in pairs if p.message.date <= committed] or [p for p, _ in pairs]
+    newest = max(before, key=lambda p: (p.message.date, p.revision.date, p.revision.key))
     if len({p.message.msgid for p, _ in pairs if p.revision.key == newest.revision.key}) != 1:
         return None
-    return newest.message.msgid, [c for p, c in pairs if p is newest]
+    return newest.message.msgid, [c for p, c in pairs if p.message.msgid == newest.message.msgid]
 
 

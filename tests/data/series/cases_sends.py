@@ -14,7 +14,9 @@ def case_duplicate_sent_three_times(p: Patches) -> Case:
     c = Case(
         "duplicate-sent-three-times",
         "The same cover and two patches sent three times in four minutes (new message-ids each "
-        "time). One posting, the first send; the copies are dropped.",
+        "time). Changed by issue 16 (was: one posting, copies dropped): a digest loses no send, "
+        "so three postings of v1 in one topic, the last one live and the first two superseded by "
+        "it (resent).",
     )
     parts = items("dup", "poll: drop a stale wakeup", "poll: recheck mask after requeue")
     first = c.add(
@@ -22,25 +24,26 @@ def case_duplicate_sent_three_times(p: Patches) -> Case:
             p, c.name, "a", "[PATCH {k}/{n}]", "poll: wakeup fixes", parts, at("2025-03-03 10:00")
         )
     )
-    c.add(
+    second = c.add(
         series(
             p, c.name, "b", "[PATCH {k}/{n}]", "poll: wakeup fixes", parts, at("2025-03-03 10:02")
         )
     )
-    c.add(
+    third = c.add(
         series(
             p, c.name, "c", "[PATCH {k}/{n}]", "poll: wakeup fixes", parts, at("2025-03-03 10:04")
         )
     )
-    c.chain(c.expect(first, 1, 2))
+    c.chain(c.expect(first, 1, 2), c.expect(second, 1, 2), c.expect(third, 1, 2))
     return c
 
 
 def case_broken_send_then_complete(p: Patches) -> Case:
     c = Case(
         "broken-send-then-complete",
-        "A send that broke off after 0/3 and 1/3, then the whole series three minutes later. One "
-        "posting: the complete send.",
+        "A send that broke off after 0/3 and 1/3, then the whole series three minutes later. "
+        "Changed by issue 16 (was: one posting, the complete send): both sends are postings, one "
+        "topic, the broken one superseded by the complete one.",
     )
     parts = items(
         "brk",
@@ -58,6 +61,7 @@ def case_broken_send_then_complete(p: Patches) -> Case:
         at("2025-03-03 10:00"),
     )[:2]
     c.add(broken)
+    first = c.expect(broken, 1, 3)
     full = c.add(
         series(
             p,
@@ -69,7 +73,7 @@ def case_broken_send_then_complete(p: Patches) -> Case:
             at("2025-03-03 10:03"),
         )
     )
-    c.chain(c.expect(full, 1, 3))
+    c.chain(first, c.expect(full, 1, 3))
     return c
 
 

@@ -149,6 +149,11 @@ class Case:
     statuses: dict[str, dict] = field(default_factory=dict)
     mbox_order: list[int] | None = None
     """Write the mails in this order (arrival out of order); default: as built."""
+    links: list[list[str]] = field(default_factory=list)
+    """Every link expected between postings: [earlier key, later key, signal]; only cases
+    that declare some have their links asserted."""
+    in_reply_to: dict[str, str] = field(default_factory=dict)
+    """Posting key -> key of the posting whose thread it was sent in, where asserted."""
 
     def add(self, mails: Sequence[Mail]) -> list[Mail]:
         self.mails.extend(mails)
@@ -177,6 +182,10 @@ class Case:
             }
         )
         return mails[0].msgid
+
+    def link(self, earlier: str, later: str, signal: str) -> None:
+        """One expected link between two postings, with the signal that makes it."""
+        self.links.append([earlier, later, signal])
 
     def chain(self, *keys: str) -> None:
         """One topic, its revisions oldest first, all in the period."""

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
+import cases_habits
 import cases_links
 import cases_postings
 import cases_revisions
@@ -36,6 +37,10 @@ def write(found: Case) -> None:
         "topics": found.topics,
         "statuses": found.statuses,
     }
+    if found.links:
+        expected["links"] = found.links
+    if found.in_reply_to:
+        expected["in_reply_to"] = found.in_reply_to
     (HERE / f"{found.name}.json").write_text(json.dumps(expected, indent=2) + "\n")
 
 
@@ -60,9 +65,13 @@ expected result:
   (cover letter first, then the patches by number);
 - `topics`: which postings are revisions of one series, each oldest first;
 - `statuses`: for every posting (all are in the period), new / revised /
-  superseded, the revision that supersedes it and its history (newest first).
+  superseded, the revision that supersedes it and its history (newest first);
+- `links` (where a case declares them): every link between postings, as
+  [earlier, later, signal]; `in_reply_to`: the posting a posting was sent in reply to.
 
-`tests/test_series.py::test_corpus_case` reads every case and asserts all three.
+`tests/test_series.py::test_corpus_case` reads every case and asserts all three,
+and `test_corpus_case_json` asserts the same (and the links) through
+`git digest --mbox FILE --format json`.
 The patches are real `git format-patch` output from a scratch repository, so their
 patch-ids are real; the mail headers were then set by hand for each case.
 `make_corpus.py` rebuilds the files ({len(cases)} cases); run it only to add or change
@@ -96,6 +105,7 @@ def cases() -> list[Callable[[Patches], Case]]:
         cases_subjects,
         cases_revisions,
         cases_links,
+        cases_habits,
     )
     return [f for m in modules for name, f in vars(m).items() if name.startswith("case_")]
 
