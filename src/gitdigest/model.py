@@ -64,7 +64,8 @@ class Subject:
     rfc: bool = False
     resend: bool = False
     is_pull: bool = False
-    """A `GIT PULL` request."""
+    """A pull request: `[GIT PULL]`, `[GIT]`, `[PULL]`, `[PULL nn/mm]`, or (set by the parser) a
+    body in git request-pull's shape; never a `[PATCH ...]`."""
     version_inferred: bool = True
     counters_inferred: bool = True
 
@@ -112,9 +113,9 @@ class Message:
     date: datetime.datetime
     """Timezone-aware; UTC when the message had no usable zone."""
     sender: Person
-    """The From: header."""
+    """The From: header, unmunged (see `via`)."""
     author: Person
-    """The in-body From:, then X-Original-From, then the sender."""
+    """The in-body From:, then X-Original-From, then the (unmunged) sender."""
     subject: Subject
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
@@ -132,6 +133,9 @@ class Message:
     commit: str = ""
     epoch: int = 0
     """The archive epoch it was read from; LORE_EPOCH when online mode fetched it from lore."""
+    via: str = ""
+    """The list (or relay) address From: carried when the list rewrote it (DMARC munging);
+    `sender` is then the real sender, found as `mail/senders.py` says. '' when not munged."""
 
     @property
     def from_lore(self) -> bool:
