@@ -363,6 +363,8 @@ class Reviewer:
     acked: int = 0
     tested: int = 0
     employer: str = ""
+    on_behalf: int = 0
+    """Of those, the trailers someone else sent naming this person (b4 `-S`: given on their behalf)."""
 
     @property
     def total(self) -> int:

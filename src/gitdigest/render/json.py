@@ -127,7 +127,8 @@ def _reviews(reviews: Reviews) -> dict[str, Any]:
     first = reviews.median_first_reply
     return {
         "reviewers": [
-            {**_person(r.person), "reviewed": r.reviewed, "acked": r.acked, "tested": r.tested, "employer": r.employer or None}
+            {**_person(r.person), "reviewed": r.reviewed, "acked": r.acked, "tested": r.tested, "employer": r.employer or None,
+             "on_behalf": r.on_behalf}
             for r in reviews.reviewers
         ],
         "employers": [{"employer": c.key, "count": c.count} for c in reviews.employers],

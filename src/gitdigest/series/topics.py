@@ -10,10 +10,14 @@ Signals, strongest first (the issue's order):
    author or under the same title, or else most patches of both shared (a
    maintainer's collection of fixes that carries one of someone's patches is not a
    revision of that series);
-5. the same normalised series title from the same author (address or full name).
+5. the same normalised series title from the same author.
 
-A title shared with another author links only with another signal (3 or 4), and a
-series renamed between revisions still links through 1-4. A change-id does not keep
+"The same author" is the same address, as the parser unmunged it (mail/senders.py):
+a display name alone never is, so that no one can supersede a series by posting a
+`[PATCH v2]` under its author's name from another address (an author who moved
+address links by 1-4). A title shared
+with another author links only with another signal (3 or 4), and a series renamed
+between revisions still links through 1-4. A change-id does not keep
 two topics apart: on io-uring the only pair it would have kept apart is one series
 (fuse-over-io-uring) whose author moved it to a new b4 branch. Postings for a stable
 tree (`[PATCH 5.10]`) link to others only by change-id or Supersedes. Pull requests
@@ -203,9 +207,8 @@ def _same_author(a: Revision, b: Revision) -> bool:
 
 
 def _identities(person: Person) -> tuple[str, ...]:
-    """The address, and the full name: on io-uring seven authors moved address mid-series."""
-    name = " ".join(person.name.casefold().split())
-    return (person.email, name) if " " in name else (person.email,)
+    """The address: a display name alone proves nothing (anyone can send as `Jane Doe`)."""
+    return (person.email,)
 
 
 def _same_tree(a: Revision, b: Revision) -> bool:
