@@ -14,7 +14,7 @@ from pathlib import Path
 from gitdigest import settings
 from gitdigest.errors import EmptyPeriodError
 from gitdigest.index import Index, Update, corpus
-from gitdigest.mail import archive, messages, patchid
+from gitdigest.mail import archive, messages, patchid, senders
 from gitdigest.model import (
     Digest,
     Message,
@@ -96,12 +96,12 @@ def run(request: Request, progress: Progress = _quiet, note: Note = _silent) -> 
     request = _tree_mode(request)
     people = identity.load(request.tree, request.mailmap, request.orgmap)
     if request.mbox is not None:
-        return _finish(_run_mbox(request, progress, people), request, codetree.MemoryCache())
+        return _run_mbox(request, progress, people)
     if _lore_only(request):
         return _run_lore(request, note, people)
     arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
     path = corpus.index_path(request.index, request.cache, arch)
-    work = lambda idx: _finish(_read(request, arch, idx, progress, people), request, idx.tree_patch_ids())
+    work = lambda idx: _finish(_read(request, arch, idx, progress, people), request, idx.tree_patch_ids(), lists=idx.list_senders)
     return corpus.with_index(arch, path, request.max_message_size, note, work)
 
 
@@ -112,8 +112,12 @@ def update_index(request: Request, progress: Progress = _quiet, note: Note = _si
     return path, corpus.with_index(arch, path, request.max_message_size, note, lambda idx: idx.update(arch, progress))
 
 
-def _finish(result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None = None) -> Digest:
-    return _merged(result, request, cache, commits) if request.tree is not None else result
+def _finish(
+    result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None = None,
+    lists: Callable[[], senders.ListSenders] = lambda: senders.NO_LIST_SENDERS,
+) -> Digest:
+    """With a code tree, what of the digest landed there; `lists` gives the list addresses seen munged."""
+    return _merged(result, request, cache, commits, lists()) if request.tree is not None else result
 
 
 def _tree_mode(request: Request) -> Request:
@@ -133,12 +137,15 @@ def _tree_mode(request: Request) -> Request:
     )
 
 
-def _merged(result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None) -> Digest:
+def _merged(
+    result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None,
+    lists: senders.ListSenders,
+) -> Digest:
     """Each series' patches matched to tree commits (read here unless already read): merged,
-    partially merged, and how."""
+    partially merged, and how; tree authors a list munged are unmunged as in the archive."""
     assert request.tree is not None
     code = codetree.open_tree(request.tree, request.tree_range, request.tree_refs)
-    resolve = codetree.canonical(code)
+    resolve = codetree.canonical(code, lists)
     if commits is None:
         earliest = min((r.revision.date for r in result.series), default=None)
         commits = codetree.commits(code, earliest - codetree.MARGIN if earliest else None, cache, resolve)
@@ -230,7 +237,7 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
     period = [m for m in loaded.messages if _within(m.date, request.since, request.until)]
     texts = lambda msg: messages.text_of(raws[msg.blob], msg.msgid)
     name = request.list_name or request.mbox.stem
-    return _digest(
+    result = _digest(
         Period(since=request.since, until=request.until, list_name=name, tree_web=request.tree_web),
         period,
         grouping.topics(grouping.postings(loaded.messages)),
@@ -240,6 +247,7 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
         people,
         lambda emails, before: reviews.authors_before(loaded.messages, emails, before),
     )
+    return _finish(result, request, codetree.MemoryCache(), lists=lambda: senders.of_messages(loaded.messages))
 
 
 def _within(when: datetime.datetime, since: datetime.datetime | None, until: datetime.datetime | None) -> bool:

@@ -171,7 +171,7 @@ def _trace(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str
         elif not idx.complete:
             say(f"note: indexing {arch.top} for the first time; later pushes are quick")
         idx.update(arch, wait=False)
-        resolve = codetree.canonical(code)
+        resolve = codetree.canonical(code, idx.list_senders())
         commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
         wanted = provenance.lookup(commits)
         found = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))

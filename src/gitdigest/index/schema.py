@@ -67,6 +67,10 @@ CREATE TABLE lore_asked (         -- online mode: what lore was asked, and the m
 # pushed commit up by these without decoding every record.
 PATCH_ID = f"json_extract(record, '$[{field('patch_id')}]')"
 TITLE = f"lower(json_extract(record, '$[{field('subject')}][{SUBJECT['title']}]'))"
+# The list address of a munged From: (Message.via): a list's rows only, so that the
+# tree side asks for the addresses seen munged without reading every record.
+VIA = f"json_extract(record, '$[{field('via')}]')"
 SCHEMA += f"""CREATE INDEX messages_patch_id ON messages ({PATCH_ID});
 CREATE INDEX messages_title ON messages ({TITLE});
+CREATE INDEX messages_via ON messages ({VIA}) WHERE {VIA} != '';
 """

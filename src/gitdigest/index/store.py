@@ -9,6 +9,7 @@ leaves an index the next one resumes from. Readers take no lock: WAL gives each 
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,10 +19,10 @@ from pathlib import Path
 from gitdigest.index import codec, file, ingest
 from gitdigest.index.caches import LoreAnswers, Topics, TreePatchIds
 from gitdigest.index.file import WriteLock, guarded
-from gitdigest.index.schema import PATCH_ID, SUBJECT, TITLE, field, json_list
-from gitdigest.mail import archive
+from gitdigest.index.schema import PATCH_ID, SUBJECT, TITLE, VIA, field, json_list
+from gitdigest.mail import archive, senders
 from gitdigest.mail.archive import Archive
-from gitdigest.model import LORE_EPOCH, Message, Skipped
+from gitdigest.model import LORE_EPOCH, Message, Person, Skipped
 
 Note = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
@@ -296,6 +297,15 @@ class Index:
                 if hit or first:
                     found.add(seq)
         return found
+
+    def list_senders(self) -> senders.ListSenders:
+        """The list addresses the archive's From: headers were seen munged with, and the real
+        senders behind them (mail/senders.py), from the rows of munged messages only."""
+        sender = field("sender")
+        query = f"SELECT DISTINCT {VIA}, json_extract(record, '$[{sender}]') FROM messages WHERE {VIA} != ''"
+        with guarded(self.path):
+            rows = self.db.execute(query).fetchall()
+        return senders.seen((via, Person(*json.loads(person))) for via, person in rows)
 
     def authors_before(self, emails: Iterable[str], until: float) -> frozenset[str] | None:
         """Which of `emails` sent a patch or cover letter that the archive added before `until`;

@@ -143,7 +143,7 @@ def _path(old: str | None, new: str | None) -> str:
         return rest if slash and head in ("a", "b") else name
     if old == new:
         return new
-    old_head, old_slash, old_rest = old.partition("/")
+    old_head, old_slash, _old_rest = old.partition("/")
     new_head, new_slash, new_rest = new.partition("/")
     if old_slash and new_slash and old_head != new_head:
         return new_rest
