@@ -10,7 +10,7 @@ import importlib.util
 from types import ModuleType
 
 import pytest
-from conftest import DATA, digest_json, git_patch_id
+from conftest import DATA, digest_json, git_patch_id, invoke
 
 CORPUS = DATA / "mail"
 JANE = {"name": "Jane Doe", "email": "jane@corp.example", "count": 1}
@@ -140,3 +140,20 @@ def test_look_alike_revision_does_not_supersede() -> None:
     assert statuses == {"spoof.v1@real.example": ("new", None), "spoof.v2@evil.example": ("new", None)}
     assert sorted(c["email"] for c in report["contributors"]) == ["alice@evil.example", "alice@real.example"]
 
+
+
+def test_tagged_mail_no_series_holds_is_listed_as_left_out() -> None:
+    report = digest("left-out")
+    assert report["series"] == [] and report["contributors"] == []
+    assert report["left_out"] == [
+        {"msgid": "left.announce@corp.example", "subject": "[ANNOUNCE] foo 1.0 released"},
+        {"msgid": "left.nodiff@corp.example", "subject": "[PATCH] foo: add c"},
+    ]
+    verbose = invoke("--mbox", CORPUS / "left-out.mbox", "-v", "--no-pager")
+    assert verbose.exit_code == 0, verbose.output
+    named = [line for line in verbose.stderr.splitlines() if line.startswith("left out ")]
+    assert named == [
+        "left out <left.announce@corp.example>: [ANNOUNCE] foo 1.0 released: not a patch, cover letter or pull request",
+        "left out <left.nodiff@corp.example>: [PATCH] foo: add c: not a patch, cover letter or pull request",
+    ]
+    assert "2 tagged messages left out" in verbose.stdout

@@ -441,3 +441,6 @@ class Digest:
     message_count: int = 0
     people: People = field(default_factory=People)
     reviews: Reviews = field(default_factory=Reviews)
+    left_out: tuple[Message, ...] = ()
+    """The period's tagged mail (`[...]`, not a reply) that no series holds: neither a patch,
+    a cover letter nor a pull request. Counted in the report, named by `-v`, never dropped unseen."""

@@ -25,6 +25,7 @@ from gitdigest.model import (
     Skipped,
     Topic,
     TreeCommit,
+    unique,
 )
 from gitdigest.online import fetch, lore
 from gitdigest.people import identity, reviews, stats
@@ -309,7 +310,14 @@ def _digest(
         message_count=len({m.msgid for m in inside}),
         people=reviews.people(inside, people, earlier(authors, period.since) if earlier and period.since else None),
         reviews=received,
+        left_out=_left_out(inside, reports),
     )
+
+
+def _left_out(inside: Sequence[Message], reports: Sequence[SeriesReport]) -> tuple[Message, ...]:
+    """The period's tagged messages that are not replies and that no series holds."""
+    placed = {m.msgid for r in reports for rev in (r.revision, *r.history) for m in rev.messages}
+    return tuple(m for m in unique(inside) if m.subject.prefixes and not m.subject.is_reply and m.msgid not in placed)
 
 
 def _texts(reports: Sequence[SeriesReport], text_of: Callable[[Message], MessageText]) -> dict[str, MessageText]:

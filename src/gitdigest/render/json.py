@@ -49,6 +49,7 @@ def as_dict(digest: Digest) -> dict[str, Any]:
         "people": _people(digest.people),
         "reviews": _reviews(digest.reviews),
         "skipped": [{"blob": s.blob, "commit": s.commit, "reason": s.reason} for s in digest.skipped],
+        "left_out": [{"msgid": m.msgid, "subject": m.subject.full} for m in digest.left_out],
     }
 
 

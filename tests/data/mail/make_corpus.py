@@ -153,6 +153,17 @@ def cases() -> dict[str, bytes]:
         "pull-git": pull_git(),
         "pull-request-cover": pull_request_cover(),
         "spoofed-revision": spoofed_revision(),
+        "left-out": mail(
+            text_headers("left.announce@corp.example", "[ANNOUNCE] foo 1.0 released", "Jane Doe <jane@corp.example>"),
+            "Foo 1.0 is out.\n",
+        ) + mail(
+            text_headers("left.nodiff@corp.example", "[PATCH] foo: add c", "Jane Doe <jane@corp.example>"),
+            "Add c. (The diff was forgotten.)\n\nSigned-off-by: Jane Doe <jane@corp.example>\n",
+            "Mon, 03 Mar 2025 11:00:00 +0000",
+        ) + mail(
+            text_headers("left.question@corp.example", "How do I build foo?", "Bob Roe <bob@other.example>"),
+            "A plain question: a discussion, not left out.\n", "Mon, 03 Mar 2025 12:00:00 +0000",
+        ),
     }
     return out
 
@@ -163,7 +174,7 @@ def review_restated() -> bytes:
     trailers = "Reviewed-by: Rita Poe <rita@review.example>\nSigned-off-by: Jane Doe <jane@corp.example>\n"
     body = patch_body("Add c.", DIFF, trailers)
     quoted = "".join(f"> {line}\n" for line in body.splitlines())
-    reply = lambda n, who, text, date: mail(  # noqa: E731 - four replies, one shape
+    reply = lambda n, who, text, date: mail(  # four replies, one shape
         text_headers(f"restated.r{n}@corp.example", "Re: [PATCH] foo: add c", who,
                      f"In-Reply-To: <{patch}>\nReferences: <{patch}>\n"),
         text, date,
