@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.errors import MessageError
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.policy import compat32
 from types import ModuleType
 
@@ -34,6 +34,7 @@ from gitdigest.model import (
 )
 
 _PARSER = BytesParser(policy=compat32)
+_HEADERS = BytesHeaderParser(policy=compat32)
 # A line that ends the feedparser's headers (feedparser.headerRE fails on it).
 _ODD_HEADER_LINE = re.compile(rb"\n(?!From |[\041-\071\073-\176]*:|[\t ])")
 # The fields read here and by b4 (LoreMessage.get_payload, get_clean_msgid), as they
@@ -42,8 +43,7 @@ _USED_FIELDS = tuple(
     b"\n" + name + b":"
     for name in (
         b"message-id", b"subject", b"from", b"date", b"in-reply-to", b"references", b"x-original-from",
-        b"content-type", b"content-transfer-encoding", b"mime-version", b"reply-to", b"cc", b"list-post",
-        b"list-id",
+        b"content-type", b"content-transfer-encoding", b"mime-version", b"list-post", b"list-id",
     )
 )
 _FIELD_END = re.compile(rb"\n(?![\t ])")
@@ -150,7 +150,7 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
     if not subject.is_reply and not subject.is_pull and _is_request_pull(subject, body):
         subject = dataclasses.replace(subject, is_pull=True)
     in_body = _in_body_from(body)
-    sender = _sender(msg, _person(header(msg, "From")), in_body)
+    sender = _sender(msg, raw.data, _person(header(msg, "From")), in_body)
     has_diff = bool(b4.DIFF_RE.search(body))
     # Computed once: a patch's trailers are read from it, and its index row keeps it.
     shown = None if subject.is_reply else description(body)
@@ -241,7 +241,10 @@ def headers(msg: email.message.Message, name: str) -> tuple[str, ...]:
 def eight_bit(raw: str, charset: str | None) -> str:
     """A header read as ASCII with surrogate escapes, decoded as a mail client would: UTF-8
     when its bytes are UTF-8, else the message's charset, else latin-1 (which never fails)."""
-    data = raw.encode("ascii", "surrogateescape")
+    try:
+        data = raw.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:  # already text, not bytes read as ASCII
+        return raw
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -390,13 +393,19 @@ def _in_body_from(body: str) -> Person | None:
     return None
 
 
-def _sender(msg: email.message.Message, sender: Person, in_body: Person | None) -> senders.Sender:
-    """The real sender behind From: (see senders.py); the other headers are read only when munged."""
+def _sender(msg: email.message.Message, data: bytes, sender: Person, in_body: Person | None) -> senders.Sender:
+    """The real sender behind From: (see senders.py). Most mail is not munged: its other
+    headers are read (all of them, `email_of` reads only the fields it needs) only when it is."""
+    post, ident = str(msg.get("List-Post") or "").lower(), str(msg.get("List-Id") or "").lower()
+    own = sender.email and (sender.email in post or sender.email.replace("@", ".", 1) in ident)
+    if senders.cleaned_name(sender.name) is None and not own:
+        return senders.Sender(sender)
     lists = senders.list_addresses(header(msg, "List-Post"), header(msg, "List-Id"))
     if senders.cleaned_name(sender.name) is None and sender.email not in lists:
         return senders.Sender(sender)
+    every = _HEADERS.parsebytes(data) if msg.get("Reply-To") is None and msg.get("Cc") is None else msg
     fields = senders.Headers(
-        headers(msg, "Reply-To"), headers(msg, "Cc"), header(msg, "X-Original-From"), lists
+        headers(every, "Reply-To"), headers(every, "Cc"), header(msg, "X-Original-From"), lists
     )
     return senders.original(sender, fields, in_body)
 
