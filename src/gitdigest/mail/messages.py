@@ -279,6 +279,8 @@ def payload(msg: email.message.Message) -> str:
         data = part.get_payload(decode=True)
         if not isinstance(data, bytes):
             continue
+        if not kind.startswith("text/") and b"\n+++ " not in data and b"GIT binary patch" not in data:
+            continue  # a binary attachment (a core dump, an image): not decoded as text at all
         text = _part_text(data, part.get_content_charset() or charset)
         if _b4().DIFF_RE.search(text):
             diffs.append(text)
