@@ -15,7 +15,7 @@ import email.message
 import email.utils
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.errors import MessageError
 from email.parser import BytesHeaderParser, BytesParser
@@ -67,6 +67,7 @@ _SIGNATURE = re.compile(r"^-- $", re.M)
 _HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", re.M)
 # git request-pull's body: `... are available in the Git repository at:` and
 # `for you to fetch changes up to <sha>:` (builtin/request-pull, git-request-pull.sh).
+_TAG_WORD = re.compile(r"[^A-Za-z0-9_.-]+")
 _REQUEST_PULL = ("are available in the Git repository at", "for you to fetch changes up to")
 # Parts other than text/* that carry patches when they hold a diff: attachments.
 _PATCH_TYPES = frozenset(
@@ -302,7 +303,7 @@ def _part_text(data: bytes, charset: str) -> str:
 
 def _is_request_pull(subject: Subject, body: str) -> bool:
     """A body in git request-pull's shape, under a subject that does not call it a patch."""
-    if any(p.upper() == "PATCH" for p in subject.prefixes) or subject.is_patch:
+    if "PATCH" in tag_words(subject.prefixes) or subject.is_patch:
         return False
     # Older gits wrote `git repository`: the case of that line varies, the other's does not.
     return _REQUEST_PULL[1] in body and _REQUEST_PULL[0].lower() in body.lower()
@@ -343,8 +344,13 @@ def parse_subject(text: str) -> Subject:
 def is_pull_tag(prefixes: list[str]) -> bool:
     """`[GIT PULL]`, `[GIT]`, `[PULL]`, `[PULL nn/mm]`: a pull request; a `[PATCH ...][pull request]`
     is the cover letter of a patch series (netdev's), not one."""
-    words = {w.upper() for p in prefixes for w in p.replace(",", " ").split()}
+    words = tag_words(prefixes)
     return bool(words & {"GIT", "PULL"}) and "PATCH" not in words
+
+
+def tag_words(prefixes: Iterable[str]) -> frozenset[str]:
+    """The words of a subject's tags, upper-cased: `[PULL|PATCH v3]` has PULL and PATCH."""
+    return frozenset(w.upper() for p in prefixes for w in _TAG_WORD.split(p) if w)
 
 
 # Tag forms that b4's LoreSubject misreads, each rewritten into one it reads right.

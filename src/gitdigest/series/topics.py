@@ -12,7 +12,8 @@ Signals, strongest first (the issue's order):
    revision of that series);
 5. the same normalised series title from the same author.
 
-"The same author" is the same address, as the parser unmunged it (mail/senders.py):
+"The same author" is the same address, author's or sender's, as the parser unmunged
+them (mail/senders.py):
 a display name alone never is, so that no one can supersede a series by posting a
 `[PATCH v2]` under its author's name from another address (an author who moved
 address links by 1-4). A title shared
@@ -190,7 +191,7 @@ def _by_subject(ordered: Sequence[Revision]) -> Iterator[Link]:
     last: dict[tuple[str, str, str], Revision] = {}
     for rev in ordered:
         title = normalised_title(rev.subject)
-        keys = [(title, who, stable_tree(rev)) for who in _identities(rev.author)] if title else []
+        keys = [(title, who, stable_tree(rev)) for who in _senders(rev)] if title else []
         earlier = next((last[k] for k in keys if k in last), None)
         if earlier is not None:
             yield Link(earlier.key, rev.key, "subject", f"{title} / {rev.author}")
@@ -202,8 +203,13 @@ def _owners(ordered: Sequence[Revision]) -> dict[str, Revision]:
 
 
 def _same_author(a: Revision, b: Revision) -> bool:
-    ours = {*_identities(a.author), *_identities(a.messages[0].sender)}
-    return not ours.isdisjoint({*_identities(b.author), *_identities(b.messages[0].sender)})
+    return not set(_senders(a)).isdisjoint(_senders(b))
+
+
+def _senders(rev: Revision) -> tuple[str, ...]:
+    """Who a revision comes from: its author's address and its sender's (the same person
+    sends from one address and writes from another: io-uring's napi series, v5 and v6)."""
+    return tuple(dict.fromkeys((*_identities(rev.author), *_identities(rev.messages[0].sender))))
 
 
 def _identities(person: Person) -> tuple[str, ...]:
