@@ -166,6 +166,8 @@ def report(
         for skip in result.skipped:
             # A reason may quote the mail (an exception's text): no control sequence reaches the terminal.
             click.echo(clean(f"skipped {skip.blob[:12]} ({skip.commit[:12] or 'mbox'}): {skip.reason}"), err=True)
+        for msg in result.left_out:
+            click.echo(clean(f"left out <{msg.msgid}>: {msg.subject.full}: not a patch, cover letter or pull request"), err=True)
     fmt = Format(fmt) if fmt else config.format
     try:
         _show(render(result, fmt), fmt, output, "never" if no_color else color, not no_pager)

@@ -75,7 +75,8 @@ class Subject:
     rfc: bool = False
     resend: bool = False
     is_pull: bool = False
-    """A `GIT PULL` request."""
+    """A pull request: `[GIT PULL]`, `[GIT]`, `[PULL]`, `[PULL nn/mm]`, or (set by the parser) a
+    body in git request-pull's shape; never a `[PATCH ...]`."""
     version_inferred: bool = True
     counters_inferred: bool = True
 
@@ -172,9 +173,9 @@ class Message:
     date: datetime.datetime
     """Timezone-aware; UTC when the message had no usable zone."""
     sender: Person
-    """The From: header."""
+    """The From: header, unmunged (see `via`)."""
     author: Person
-    """The in-body From:, then X-Original-From, then the sender."""
+    """The in-body From:, then X-Original-From, then the (unmunged) sender."""
     subject: Subject
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
@@ -192,6 +193,9 @@ class Message:
     commit: str = ""
     epoch: int = 0
     """The archive epoch it was read from; LORE_EPOCH when online mode fetched it from lore."""
+    via: str = ""
+    """The list (or relay) address From: carried when the list rewrote it (DMARC munging);
+    `sender` is then the real sender, found as `mail/senders.py` says. '' when not munged."""
 
     @property
     def from_lore(self) -> bool:
@@ -465,6 +469,8 @@ class Reviewer:
     acked: int = 0
     tested: int = 0
     employer: str = ""
+    on_behalf: int = 0
+    """Of those, the trailers someone else sent naming this person (b4 `-S`: given on their behalf)."""
 
     @property
     def total(self) -> int:
@@ -541,6 +547,9 @@ class Digest:
     message_count: int = 0
     people: People = field(default_factory=People)
     reviews: Reviews = field(default_factory=Reviews)
+    left_out: tuple[Message, ...] = ()
+    """The period's tagged mail (`[...]`, not a reply) that no series holds: neither a patch,
+    a cover letter nor a pull request. Counted in the report, named by `-v`, never dropped unseen."""
 
 
 @dataclass(frozen=True)

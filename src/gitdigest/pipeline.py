@@ -18,7 +18,7 @@ from pathlib import Path
 from gitdigest import index, settings
 from gitdigest.errors import EmptyPeriodError
 from gitdigest.index import Index, Update, corpus, ingest
-from gitdigest.mail import archive, messages, parsing
+from gitdigest.mail import archive, messages, parsing, senders
 from gitdigest.model import (
     MAX_MESSAGE_SIZE,
     Digest,
@@ -33,6 +33,7 @@ from gitdigest.model import (
     Skipped,
     Topic,
     TreeCommit,
+    unique,
 )
 from gitdigest.online import fetch, lore
 from gitdigest.people import identity, reviews, stats
@@ -104,12 +105,12 @@ def run(request: Request, progress: Progress = _quiet, note: Note = _silent) -> 
     request = _tree_mode(request)
     people = identity.load(request.tree, request.mailmap, request.orgmap)
     if request.mbox is not None:
-        return _finish(_run_mbox(request, progress, people), request, codetree.MemoryCache())
+        return _run_mbox(request, progress, people)
     if _lore_only(request):
         return _run_lore(request, note, people)
     arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
     path = corpus.index_path(request.index, request.cache, arch)
-    work = lambda idx: _finish(_read(request, arch, idx, progress, people), request, idx.tree_patch_ids())
+    work = lambda idx: _finish(_read(request, arch, idx, progress, people), request, idx.tree_patch_ids(), lists=idx.list_senders)
     return corpus.with_index(arch, path, request.max_message_size, note, work)
 
 
@@ -120,8 +121,12 @@ def update_index(request: Request, progress: Progress = _quiet, note: Note = _si
     return path, corpus.with_index(arch, path, request.max_message_size, note, lambda idx: ingest.update(idx, arch, progress))
 
 
-def _finish(result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None = None) -> Digest:
-    return _merged(result, request, cache, commits) if request.tree is not None else result
+def _finish(
+    result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None = None,
+    lists: Callable[[], senders.ListSenders] = lambda: senders.NO_LIST_SENDERS,
+) -> Digest:
+    """With a code tree, what of the digest landed there; `lists` gives the list addresses seen munged."""
+    return _merged(result, request, cache, commits, lists()) if request.tree is not None else result
 
 
 def _tree_mode(request: Request) -> Request:
@@ -141,12 +146,15 @@ def _tree_mode(request: Request) -> Request:
     )
 
 
-def _merged(result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None) -> Digest:
+def _merged(
+    result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None,
+    lists: senders.ListSenders,
+) -> Digest:
     """Each series' patches matched to tree commits (read here unless already read): merged,
-    partially merged, and how."""
+    partially merged, and how; tree authors a list munged are unmunged as in the archive."""
     assert request.tree is not None
     code = codetree.open_tree(request.tree, request.tree_range, request.tree_refs)
-    resolve = codetree.canonical(code)
+    resolve = codetree.canonical(code, lists)
     if commits is None:
         earliest = min((r.revision.date for r in result.series), default=None)
         commits = codetree.commits(code, earliest - codetree.MARGIN if earliest else None, cache, resolve)
@@ -239,7 +247,7 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
     period = [m for m in loaded.messages if _within(m.date, request.since, request.until)]
     texts = lambda msg: messages.text_of(raws[msg.blob], msg.msgid)
     name = request.list_name or request.mbox.stem
-    return _digest(
+    result = _digest(
         Period(since=request.since, until=request.until, list_name=name, tree_web=request.tree_web),
         period,
         grouping.topics(grouping.postings(loaded.messages)),
@@ -249,6 +257,7 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
         people,
         lambda emails, before: reviews.authors_before(loaded.messages, emails, before),
     )
+    return _finish(result, request, codetree.MemoryCache(), lists=lambda: senders.of_messages(loaded.messages))
 
 
 def _within(when: datetime.datetime, since: datetime.datetime | None, until: datetime.datetime | None) -> bool:
@@ -303,7 +312,14 @@ def _digest(
         message_count=len({m.msgid for m in inside}),
         people=reviews.people(inside, people, earlier(authors, period.since) if earlier and period.since else None),
         reviews=received,
+        left_out=_left_out(inside, reports),
     )
+
+
+def _left_out(inside: Sequence[Message], reports: Sequence[SeriesReport]) -> tuple[Message, ...]:
+    """The period's tagged messages that are not replies and that no series holds."""
+    placed = {m.msgid for r in reports for rev in (r.revision, *r.history) for m in rev.messages}
+    return tuple(m for m in unique(inside) if m.subject.prefixes and not m.subject.is_reply and m.msgid not in placed)
 
 
 def _texts(reports: Sequence[SeriesReport], text_of: Callable[[Message], MessageText]) -> dict[str, MessageText]:
@@ -330,7 +346,7 @@ def trace_push(code: codetree.CodeTree, config: settings.Settings, ids: Sequence
         elif not idx.complete:
             say(f"note: indexing {arch.top} for the first time; later pushes are quick")
         ingest.update(idx, arch, wait=False)
-        resolve = codetree.canonical(code)
+        resolve = codetree.canonical(code, idx.list_senders())
         commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
         wanted = provenance.lookup(commits)
         found = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))

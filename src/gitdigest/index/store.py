@@ -18,9 +18,10 @@ from pathlib import Path
 from gitdigest.index import codec, file
 from gitdigest.index.caches import LoreAnswers, Topics, TreePatchIds
 from gitdigest.index.file import WriteLock, guarded
-from gitdigest.index.schema import PATCH_ID, TITLE, json_list
+from gitdigest.index.schema import PATCH_ID, TITLE, VIA, json_list
+from gitdigest.mail import senders
 from gitdigest.mail.archive import Archive
-from gitdigest.model import LORE_EPOCH, Message, Skipped
+from gitdigest.model import LORE_EPOCH, Message, Person, Skipped
 
 Note = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
@@ -270,6 +271,17 @@ class Index:
                 if hit or first:
                     found.add(seq)
         return found
+
+    def list_senders(self) -> senders.ListSenders:
+        """The list addresses the archive's From: headers were seen munged with, and the real
+        senders behind them (mail/senders.py), from the rows of munged messages only."""
+        query = (
+            f"SELECT DISTINCT {VIA}, json_extract(record, '$.sender.name'), json_extract(record, '$.sender.email')"
+            f" FROM messages WHERE {VIA} != ''"
+        )
+        with guarded(self.path):
+            rows = self.db.execute(query).fetchall()
+        return senders.seen((via, Person(name, email)) for via, name, email in rows)
 
     def authors_before(self, emails: Iterable[str], until: float) -> frozenset[str] | None:
         """Which of `emails` sent a patch or cover letter that the archive added before `until`;

@@ -8,19 +8,21 @@ changes `email.charset` for the whole process and pulls in its network stack.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import email.header
 import email.message
 import email.utils
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from email.errors import MessageError
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.policy import compat32
 from types import ModuleType
 from typing import Any
 
+from gitdigest.mail import senders
 from gitdigest.model import (
     MAX_MESSAGE_SIZE,
     Message,
@@ -34,6 +36,7 @@ from gitdigest.model import (
 )
 
 _PARSER = BytesParser(policy=compat32)
+_HEADERS = BytesHeaderParser(policy=compat32)
 # A line that ends the feedparser's headers (feedparser.headerRE fails on it).
 _ODD_HEADER_LINE = re.compile(rb"\n(?!From |[\041-\071\073-\176]*:|[\t ])")
 # The fields read here and by b4 (LoreMessage.get_payload, get_clean_msgid), as they
@@ -42,7 +45,7 @@ _USED_FIELDS = tuple(
     b"\n" + name + b":"
     for name in (
         b"message-id", b"subject", b"from", b"date", b"in-reply-to", b"references", b"x-original-from",
-        b"content-type", b"content-transfer-encoding", b"mime-version",
+        b"content-type", b"content-transfer-encoding", b"mime-version", b"list-post", b"list-id",
     )
 )
 _FIELD_END = re.compile(rb"\n(?![\t ])")
@@ -64,7 +67,14 @@ _SEPARATOR = re.compile(r"^---[ \t]*$", re.M)
 _DIFF_START = re.compile(r"^(?:diff --git |--- \S|Index: )", re.M)
 _SIGNATURE = re.compile(r"^-- $", re.M)
 _HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", re.M)
-_PULL = re.compile(r"\bGIT\s+PULL\b", re.I)
+# git request-pull's body: `... are available in the Git repository at:` and
+# `for you to fetch changes up to <sha>:` (builtin/request-pull, git-request-pull.sh).
+_TAG_WORD = re.compile(r"[^A-Za-z0-9_.-]+")
+_REQUEST_PULL = ("are available in the Git repository at", "for you to fetch changes up to")
+# Parts other than text/* that carry patches when they hold a diff: attachments.
+_PATCH_TYPES = frozenset(
+    {"application/octet-stream", "application/x-patch", "application/x-diff", "application/patch"}
+)
 _MAX_SUBJECT = 2000
 # The patterns of b4's LoreMessage.find_trailers, compiled once (see find_trailers).
 _WRAPPED_FIXES = re.compile(r"^(\S+:\s+[\da-f]+\s+\([^)]+)\n([^\n]+\))", re.M)
@@ -127,16 +137,19 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
     if not msgid or not msgid.isprintable():
         return Skipped(raw.blob, "no valid Message-ID", raw.commit)
     subject = parse_subject(header(msg, "Subject"))
-    body, _charset = b4.LoreMessage.get_payload(msg)
-    sender = _person(header(msg, "From"))
+    body = payload(msg)
+    if not subject.is_reply and not subject.is_pull and _is_request_pull(subject, body):
+        subject = dataclasses.replace(subject, is_pull=True)
+    in_body = _in_body_from(body)
+    sender = _sender(msg, raw.data, _person(header(msg, "From")), in_body)
     has_diff = bool(b4.DIFF_RE.search(body))
     # Computed once: a patch's trailers are read from it, and its index row keeps it.
     shown = None if subject.is_reply else description(body)
     message = Message(
         msgid=msgid,
         date=_date(msg, raw.time),
-        sender=sender,
-        author=_author(msg, body, sender),
+        sender=sender.person,
+        author=_author(msg, in_body, sender),
         subject=subject,
         in_reply_to=b4.LoreMessage.get_clean_msgid(msg, "In-Reply-To"),
         references=_references(msg),
@@ -149,6 +162,7 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
         blob=raw.blob,
         commit=raw.commit,
         epoch=raw.epoch,
+        via=sender.via,
     )
     return Parsed(message, body, shown)
 
@@ -202,9 +216,93 @@ def header(msg: email.message.Message, name: str) -> str:
     if value is None:
         return ""
     if isinstance(value, email.header.Header):
-        # compat32 hands back undecodable 8-bit headers as Header objects.
-        value = str(email.header.make_header(email.header.decode_header(value)))
+        # compat32 hands back raw 8-bit headers as Header objects that decode them as
+        # ASCII with U+FFFD; decode their bytes the way mail clients do instead.
+        lower = name.lower()
+        raw = next((v for k, v in msg.raw_items() if k.lower() == lower), "")
+        return _decoded(eight_bit(raw, msg.get_content_charset()))
     return _decoded(str(value))
+
+
+def headers(msg: email.message.Message, name: str) -> tuple[str, ...]:
+    """Every value of a header that may occur more than once (Reply-To, Cc), each decoded."""
+    lower = name.lower()
+    out = []
+    for key, value in msg.raw_items():
+        if key.lower() == lower:
+            text = value if value.isascii() else eight_bit(value, msg.get_content_charset())
+            out.append(_decoded(text))
+    return tuple(out)
+
+
+def eight_bit(raw: str, charset: str | None) -> str:
+    """A header read as ASCII with surrogate escapes, decoded as a mail client would: UTF-8
+    when its bytes are UTF-8, else the message's charset, else latin-1 (which never fails)."""
+    try:
+        data = raw.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:  # already text, not bytes read as ASCII
+        return raw
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if charset:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return data.decode("latin-1")
+
+
+def payload(msg: email.message.Message) -> str:
+    """The body b4 would read (`LoreMessage.get_payload`), and every diff besides.
+
+    A single part is b4's. Of a multipart message, every part that holds a diff is
+    kept, in order: any text/* type but HTML, or an octet-stream or x-patch attachment,
+    in any transfer encoding. When the diffs come without a commit message of their
+    own, the first text/plain part (the description) is kept before them.
+    """
+    if not msg.is_multipart():
+        return str(_b4().LoreMessage.get_payload(msg)[0])
+    charset = msg.get_content_charset() or "utf-8"
+    first: str | None = None
+    diffs: list[str] = []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        kind = part.get_content_type()
+        if kind == "text/html" or not (kind.startswith("text/") or kind in _PATCH_TYPES):
+            continue
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes):
+            continue
+        if not kind.startswith("text/") and b"\n+++ " not in data and b"GIT binary patch" not in data:
+            continue  # a binary attachment (a core dump, an image): not decoded as text at all
+        text = _part_text(data, part.get_content_charset() or charset)
+        if _b4().DIFF_RE.search(text):
+            diffs.append(text)
+        elif first is None and kind in ("text/plain", "text/x-patch"):
+            first = text
+    if not diffs:
+        return first or ""
+    joined = "\n".join(diffs)
+    return f"{first.rstrip()}\n\n{joined}" if first and not description(joined).strip() else joined
+
+
+def _part_text(data: bytes, charset: str) -> str:
+    """A part's bytes as text, as b4 decodes them: bad bytes replaced, an unknown charset read as UTF-8."""
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _is_request_pull(subject: Subject, body: str) -> bool:
+    """A body in git request-pull's shape, under a subject that does not call it a patch."""
+    if "PATCH" in tag_words(subject.prefixes) or subject.is_patch:
+        return False
+    # Older gits wrote `git repository`: the case of that line varies, the other's does not.
+    return _REQUEST_PULL[1] in body and _REQUEST_PULL[0].lower() in body.lower()
 
 
 def _decoded(text: str) -> str:
@@ -233,10 +331,22 @@ def parse_subject(text: str) -> Subject:
         is_patch=lsub.patch,
         rfc=lsub.rfc,
         resend=lsub.resend,
-        is_pull=bool(_PULL.search(" ".join(lsub.prefixes))),
+        is_pull=is_pull_tag(lsub.prefixes),
         version_inferred=lsub.revision_inferred,
         counters_inferred=lsub.counters_inferred,
     )
+
+
+def is_pull_tag(prefixes: list[str]) -> bool:
+    """`[GIT PULL]`, `[GIT]`, `[PULL]`, `[PULL nn/mm]`: a pull request; a `[PATCH ...][pull request]`
+    is the cover letter of a patch series (netdev's), not one."""
+    words = tag_words(prefixes)
+    return bool(words & {"GIT", "PULL"}) and "PATCH" not in words
+
+
+def tag_words(prefixes: Iterable[str]) -> frozenset[str]:
+    """The words of a subject's tags, upper-cased: `[PULL|PATCH v3]` has PULL and PATCH."""
+    return frozenset(w.upper() for p in prefixes for w in _TAG_WORD.split(p) if w)
 
 
 # Tag forms that b4's LoreSubject misreads, each rewritten into one it reads right.
@@ -277,19 +387,43 @@ def _person(value: str) -> Person:
     return Person(name=name, email=addr.strip().lower())
 
 
-def _author(msg: email.message.Message, body: str, sender: Person) -> Person:
-    """The in-body From:, then X-Original-From (B4 Relay), then the sender."""
+def _in_body_from(body: str) -> Person | None:
+    """The `From:` line that opens a body (git format-patch's, for another author), or None."""
     match = _IN_BODY_FROM.match(body[:1000])
     if match:
         person = _person(_decoded(match.group(1)))
         if person.email:
             return person
+    return None
+
+
+def _sender(msg: email.message.Message, data: bytes, sender: Person, in_body: Person | None) -> senders.Sender:
+    """The real sender behind From: (see senders.py). Most mail is not munged: its other
+    headers are read (all of them, `email_of` reads only the fields it needs) only when it is."""
+    post, ident = str(msg.get("List-Post") or "").lower(), str(msg.get("List-Id") or "").lower()
+    own = sender.email and (sender.email in post or sender.email.replace("@", ".", 1) in ident)
+    if senders.cleaned_name(sender.name) is None and not own:
+        return senders.Sender(sender)
+    lists = senders.list_addresses(header(msg, "List-Post"), header(msg, "List-Id"))
+    if senders.cleaned_name(sender.name) is None and sender.email not in lists:
+        return senders.Sender(sender)
+    every = _HEADERS.parsebytes(data) if msg.get("Reply-To") is None and msg.get("Cc") is None else msg
+    fields = senders.Headers(
+        headers(every, "Reply-To"), headers(every, "Cc"), header(msg, "X-Original-From"), lists
+    )
+    return senders.original(sender, fields, in_body)
+
+
+def _author(msg: email.message.Message, in_body: Person | None, sender: senders.Sender) -> Person:
+    """The in-body From:, then X-Original-From (B4 Relay), then the (unmunged) sender."""
+    if in_body is not None:
+        return senders.unmunged_author(in_body, sender)
     original = header(msg, "X-Original-From")
     if original:
         person = _person(original)
         if person.email:
             return person
-    return sender
+    return sender.person
 
 
 def _date(msg: email.message.Message, fallback: int) -> datetime.datetime:
@@ -449,7 +583,7 @@ def _lines_after(text: str, start: int) -> Iterator[str]:
 
 def body_of(raw: RawMessage) -> str:
     """The decoded text body of a raw message, chosen the way b4 chooses it."""
-    return _b4().LoreMessage.get_payload(email_of(raw.data))[0]
+    return payload(email_of(raw.data))
 
 
 def text_of(raw: RawMessage, msgid: str) -> MessageText:

@@ -37,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
 from gitdigest.errors import GitError
+from gitdigest.mail import plaindiff
 from gitdigest.model import Parsed
 
 # What get_one_patchid() takes for the start of the next patch: skip_prefix() of
@@ -108,7 +109,8 @@ def _feed_bodies(pipe: IO[bytes], bodies: Iterable[str]) -> None:
 def _framed(index: int, body: str) -> bytes:
     """The sentinel patch, then one body between header lines that carry its label."""
     label = b"From %040x" % (index + 1)
-    data = _encode(body)
+    # A diff made without git (`diff -u`, `Index:`) is hashed as git shows the same commit.
+    data = _encode(plaindiff.git_form(body))
     if _HEADER_LINE.match(data) or _HEADER_AFTER_NEWLINE.search(data):
         data = _HEADER_LINE.sub(label, data)
     if data and not data.endswith(b"\n"):

@@ -3,6 +3,12 @@
 Employers and newcomers (`people`), and review trailers, coverage and reply times
 (`reviews`), the way gitdm and LWN's statistics count them: every patch email for its
 author, every review trailer for the person it names, bots kept apart.
+
+A review trailer counts once, as b4 counts it: a reply's trailer (outside quoted text)
+counts only when the patch or cover letter it answers does not already carry the same
+one (a reply that restates a patch's own Reviewed-by gives nothing new). A trailer that
+names someone other than the replier counts for the person it names, and is counted as
+given on their behalf (`Reviewer.on_behalf`, b4 `-S`'s reading).
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gitdigest.model import (
@@ -24,6 +30,7 @@ from gitdigest.model import (
     Reviews,
     Revision,
     SeriesReport,
+    Trailer,
     replies_by_parent,
     unique,
 )
@@ -37,6 +44,8 @@ class Given:
     person: Person
     kind: ReviewKind
     employer: str
+    on_behalf: bool = False
+    """The trailer names someone other than the replier (b4's `-S` semantics)."""
 
 
 def contributions(period: Sequence[Message]) -> tuple[Message, ...]:
@@ -103,7 +112,7 @@ def bots(messages: Sequence[Message]) -> tuple[Count, ...]:
         name = bot_name(msg.sender) or bot_name(msg.author)
         if name:
             found[name] += 1
-        elif is_relay(msg.sender):
+        elif is_relay(msg.sender) or (msg.via and is_relay(Person("", msg.via))):
             found[RELAY] += 1
     return counted(found)
 
@@ -113,14 +122,15 @@ def reviews(
 ) -> Reviews:
     """Reviewers by kind and employer (in the period), coverage and reply times (all replies known)."""
     answers = replies_by_parent(unique([*period, *replies]))
+    known = _known(reports, period, replies)
     shown = [r for r in reports if not r.revision.is_pull]
     topics: defaultdict[str, list[Revision]] = defaultdict(list)
     for report in shown:
         topics[report.topic].append(report.revision)
-    reviewed = {t for t, revs in topics.items() if any(_trailers_given(rev, answers) for rev in revs)}
+    reviewed = {t for t, revs in topics.items() if any(_trailers_given(rev, answers, known) for rev in revs)}
     carried = {t for t, revs in topics.items() if t not in reviewed and any(_carries(rev) for rev in revs)}
     waits = [w for w in (_first_reply(r.revision, answers, identity) for r in shown) if w is not None]
-    given = _given(period, identity)
+    given = _given(period, identity, known)
     return Reviews(
         reviewers=_reviewers(given),
         employers=counted(Counter(one.employer for one in given)) if identity.orgmap else (),
@@ -137,8 +147,32 @@ def _replies_to(rev: Revision, answers: dict[str, list[Message]]) -> list[Messag
     return list(found.values())
 
 
-def _trailers_given(rev: Revision, answers: dict[str, list[Message]]) -> bool:
-    return any(m.review_trailers and bot_name(m.author) is None for m in _replies_to(rev, answers))
+def _trailers_given(rev: Revision, answers: dict[str, list[Message]], known: Mapping[str, Message]) -> bool:
+    return any(new_trailers(m, known) and bot_name(m.author) is None for m in _replies_to(rev, answers))
+
+
+def _known(reports: Sequence[SeriesReport], period: Sequence[Message], replies: Sequence[Message]) -> dict[str, Message]:
+    """Every message the digest holds, by message-id: what a reply may answer."""
+    known = {m.msgid: m for m in (*replies, *period)}
+    for report in reports:
+        for rev in (report.revision, *report.history):
+            known.update((m.msgid, m) for m in rev.messages)
+    return known
+
+
+def new_trailers(reply: Message, known: Mapping[str, Message]) -> tuple[Trailer, ...]:
+    """The review trailers a reply gives that the patches and cover letters it answers do not carry."""
+    carried = {
+        _same(t) for msgid in reply.answers if (m := known.get(msgid)) is not None and m.is_contribution
+        for t in m.review_trailers
+    }
+    return tuple(t for t in reply.review_trailers if _same(t) not in carried)
+
+
+def _same(trailer: Trailer) -> tuple[str, str]:
+    """What makes two trailers the same: the kind, and the address (else the text) they name."""
+    who = trailer.person.email if trailer.person and trailer.person.email else " ".join(trailer.value.lower().split())
+    return trailer.lname, who
 
 
 def _carries(rev: Revision) -> bool:
@@ -156,32 +190,39 @@ def _first_reply(rev: Revision, answers: dict[str, list[Message]], identity: Ide
     return max(min(times) - rev.date, datetime.timedelta(0)) if times else None
 
 
-def _given(period: Sequence[Message], identity: Identity) -> list[Given]:
-    """Who gave which kind, and their employer, for every review trailer given in the period's replies."""
+def _given(period: Sequence[Message], identity: Identity, known: Mapping[str, Message]) -> list[Given]:
+    """Every new review trailer given in the period's replies, for the person it names."""
     out = []
     for msg in unique(period):
         if msg.is_contribution:
             continue
-        for trailer in msg.review_trailers:
+        replier = identity.person(msg.sender)
+        for trailer in new_trailers(msg, known):
             person = identity.person(trailer.person or msg.sender)
             if bot_name(person) is None and trailer.kind is not None:
-                out.append(Given(person, trailer.kind, identity.employer(person, msg.date)))
+                behalf = (person.email or person.name) != (replier.email or replier.name)
+                out.append(Given(person, trailer.kind, identity.employer(person, msg.date), behalf))
     return out
 
 
 def _reviewers(given: Sequence[Given]) -> tuple[Reviewer, ...]:
     """Trailers by person (by address, shown with the name used most), most first."""
     kinds: defaultdict[str, Counter[ReviewKind]] = defaultdict(Counter)
+    behalf: Counter[str] = Counter()
     names: defaultdict[str, Counter[str]] = defaultdict(Counter)
     employer: dict[str, str] = {}
     for one in given:
         key = one.person.email or one.person.name
         kinds[key][one.kind] += 1
+        behalf[key] += one.on_behalf
         names[key][one.person.name] += 1
         employer.setdefault(key, one.employer)
     rows = []
     for key, count in kinds.items():
-        rows.append(Reviewer(Person(most_used(names[key]), key), count[ReviewKind.REVIEWED], count[ReviewKind.ACKED], count[ReviewKind.TESTED], employer[key]))
+        person = Person(most_used(names[key]), key)
+        rows.append(Reviewer(
+            person, count[ReviewKind.REVIEWED], count[ReviewKind.ACKED], count[ReviewKind.TESTED], employer[key], behalf[key],
+        ))
     # The order `ranked` gives a Count of the same person and total.
     return tuple(sorted(rows, key=lambda r: (-r.total, r.person.name.casefold(), r.person.email)))
 

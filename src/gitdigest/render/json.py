@@ -52,6 +52,7 @@ def as_dict(digest: Digest) -> dict[str, Any]:
         "people": _people(digest.people),
         "reviews": _reviews(digest.reviews),
         "skipped": [{"blob": s.blob, "commit": s.commit, "reason": s.reason} for s in digest.skipped],
+        "left_out": [{"msgid": m.msgid, "subject": m.subject.full} for m in digest.left_out],
     }
 
 
@@ -139,7 +140,8 @@ def _reviews(reviews: Reviews) -> dict[str, Any]:
     first = reviews.median_first_reply
     return {
         "reviewers": [
-            {**_person(r.person), "reviewed": r.reviewed, "acked": r.acked, "tested": r.tested, "employer": r.employer or None}
+            {**_person(r.person), "reviewed": r.reviewed, "acked": r.acked, "tested": r.tested, "employer": r.employer or None,
+             "on_behalf": r.on_behalf}
             for r in reviews.reviewers
         ],
         "employers": [{"employer": c.key, "count": c.count} for c in reviews.employers],

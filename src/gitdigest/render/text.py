@@ -151,3 +151,5 @@ def _footer(digest: Digest) -> Iterable[str]:
     yield f"{digest.message_count} messages, {len(digest.series)} series."
     if digest.skipped:
         yield f"{len(digest.skipped)} messages skipped (run with -v to list them)."
+    if digest.left_out:
+        yield f"{len(digest.left_out)} tagged messages left out: not a patch, cover letter or pull request (-v names them)."

@@ -50,8 +50,9 @@ class _Draft:
 
 
 def is_pull(message: Message) -> bool:
-    """A pull request: `[GIT PULL]`, or QEMU's `[PULL nn/mm]` series."""
-    return message.subject.is_pull or any(p.upper() == "PULL" for p in message.subject.prefixes)
+    """A pull request: `[GIT PULL]`, `[GIT]`, `[PULL]`, QEMU's `[PULL nn/mm]` series, a request-pull
+    body (the parser decides, `Subject.is_pull`); netdev's `[PATCH ... 0/N][pull request]` is a cover."""
+    return message.subject.is_pull
 
 
 def is_series_message(message: Message) -> bool:

@@ -14,11 +14,15 @@ Signals, strongest first (the issue's order):
    revision of that series);
 5. most patch titles (60%) equal to those of an earlier posting by the same address:
    v1 with a cover letter and v2 without one, or the other way round;
-6. the same normalised series title from the same author (address or full name); the
-   same version again from the same address is a resend.
+6. the same normalised series title from the same author; the same version again from
+   the same address is a resend.
 
-A title shared with another author links only with another signal (3 or 4), and a
-series renamed between revisions still links through 1-5. A change-id does not keep
+"The same author" is the same address, author's or sender's, as the parser unmunged
+them (mail/senders.py): a display name alone never is, so that no one can supersede a
+series by posting a `[PATCH v2]` under its author's name from another address (an
+author who moved address links by 1-5). A title shared with another author links only
+with another signal (3 or 4), and a series renamed between revisions still links
+through 1-5. A change-id does not keep
 two topics apart: on io-uring the only pair it would have kept apart is one series
 (fuse-over-io-uring) whose author moved it to a new b4 branch. Postings for a stable
 tree (`[PATCH 5.10]`) link to others only by change-id or Supersedes. Pull requests
@@ -243,7 +247,7 @@ def _by_subject(ordered: Sequence[Revision]) -> Iterator[Link]:
     for rev in ordered:
         title = normalised_title(rev.subject)
         what = kind(rev)
-        keys = [(title, who, stable_tree(rev), what) for who in rev.author.identities] if title else []
+        keys = [(title, who, stable_tree(rev), what) for who in _senders(rev)] if title else []
         earlier = next((last[k] for k in keys if k in last), None)
         if earlier is not None and (what is not Kind.PULL_REQUEST or rev.version > earlier.version):
             yield Link(earlier.key, rev.key, _resent_or_subject(earlier, rev), f"{title} / {rev.author}")
@@ -261,8 +265,14 @@ def _owners(ordered: Sequence[Revision]) -> dict[str, Revision]:
 
 
 def _same_author(a: Revision, b: Revision) -> bool:
-    ours = {*a.author.identities, *a.messages[0].sender.identities}
-    return not ours.isdisjoint({*b.author.identities, *b.messages[0].sender.identities})
+    return not set(_senders(a)).isdisjoint(_senders(b))
+
+
+def _senders(rev: Revision) -> tuple[str, ...]:
+    """Who a revision comes from: its author's address and its sender's (the same person
+    sends from one address and writes from another: io-uring's napi series, v5 and v6).
+    A display name alone proves nothing (anyone can send as `Jane Doe`)."""
+    return tuple(dict.fromkeys((rev.author.email, rev.messages[0].sender.email)))
 
 
 def _address(rev: Revision) -> str:

@@ -21,7 +21,7 @@ import git
 import pygit2
 
 from gitdigest.errors import GitError, NotATreeError, RangeError
-from gitdigest.mail import archive, patchid
+from gitdigest.mail import archive, patchid, senders
 from gitdigest.model import Match, Person, SeriesReport, Span, TreeCommit
 from gitdigest.people import identity
 from gitdigest.tree import match
@@ -234,10 +234,15 @@ def matches(
     return found
 
 
-def canonical(tree: CodeTree) -> Callable[[Person], Person]:
+def canonical(tree: CodeTree, lists: senders.ListSenders = senders.NO_LIST_SENDERS) -> Callable[[Person], Person]:
     """The person as the tree's mailmap names them, addresses in any case, as git does
-    (libgit2's own mailmap lookup compares them case-sensitively)."""
-    return identity.mailmap_resolver(identity.tree_mailmap(tree.path))
+    (libgit2's own mailmap lookup compares them case-sensitively); an author a list munged
+    (`Jane Doe via foo-devel <foo-devel@...>`, applied with `git am`) unmunged first, when
+    `lists` saw that list address munged in the archive."""
+    mailmap = identity.mailmap_resolver(identity.tree_mailmap(tree.path))
+    if not lists.addresses:
+        return mailmap
+    return lambda person: mailmap(lists.person(person))
 
 
 def message_ids(message: str) -> tuple[str, ...]:
