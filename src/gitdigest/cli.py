@@ -78,10 +78,22 @@ class DigestGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or args[0] not in self.commands:
-            args = ["report", *args]
+            args = ["report", *_pathspecs(args, self.commands["report"])]
         # As in git, a bare `--color` means always, and WHEN is only ever given as `--color=WHEN`.
         args = ["--color=always" if arg == "--color" else arg for arg in args]
         return super().parse_args(ctx, args)
+
+
+class ReportCommand(click.Command):
+    """The report: its help ends with the other commands, so that `git digest -h` shows them all."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        group = ctx.parent.command if ctx.parent else None
+        if isinstance(group, click.Group):
+            rows = [(name, cmd.get_short_help_str(60)) for name, cmd in group.commands.items() if name != "report"]
+            with formatter.section("Commands (git digest COMMAND -h)"):
+                formatter.write_dl(rows)
+        super().format_epilog(ctx, formatter)
 
 
 @click.group(cls=DigestGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,7 +101,7 @@ def digest_command() -> None:
     """Digest a mailing list's public-inbox archive."""
 
 
-@digest_command.command(context_settings={"help_option_names": ["-h", "--help"]})
+@digest_command.command(cls=ReportCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("range_", metavar="[A..B]", required=False)
 @click.option("--archive", type=click.Path(path_type=Path), help="The public-inbox archive (default: digest.archive, else the current directory).")
 @click.option("--since", help="Start of the period (a date, or git's '2 weeks ago').")
@@ -105,15 +117,20 @@ def digest_command() -> None:
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), metavar="[=WHEN]", help="Colour the text report: auto (a terminal), always or never (default: color.digest, then color.ui).")
 @click.option("--no-color", is_flag=True, help="Never colour (--color=never).")
 @click.option("--no-pager", is_flag=True, help="Do not page the report through git's pager on a terminal.")
+@click.option("--author", "authors", multiple=True, metavar="PATTERN", help="Keep the series whose author's name or address matches PATTERN (a regex, any case; repeatable).")
+@click.option("--status", "statuses", multiple=True, metavar="S[,S...]", help="Keep the series of these statuses: new, revised, superseded, merged, partially-merged.")
+@click.option("--maintainer", "sections", multiple=True, metavar="SECTION", help="Keep the series touching this MAINTAINERS section of the tree (repeatable; default: digest.maintainer).")
+@click.option("--pathspec", "pathspecs", multiple=True, hidden=True, help="What `-- PATH...` gives.")
 @click.option("-v", "--verbose", is_flag=True, help="Name each skipped message and why.")
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show a traceback on internal errors.")
 @click.version_option(__version__, "--version", prog_name="git-digest")
-def report(range_, archive, since, until, mbox, tree, tree_range, online, index_path, fmt, output, list_name, color, no_color, no_pager, verbose, show_traceback) -> None:
+def report(range_, archive, since, until, mbox, tree, tree_range, online, index_path, fmt, output, list_name, color, no_color, no_pager, authors, statuses, sections, pathspecs, verbose, show_traceback) -> None:
     """Digest the patches posted to a mailing list between A and B.
 
     A..B are commits of the list's public-inbox archive; inside a code tree, with the
     archive named, they are tree commits and the report says what was merged.
-    --since/--until take dates instead, and --mbox reads a mailbox. `git digest --help`
+    --since/--until take dates instead, and --mbox reads a mailbox. `-- PATH...` keeps
+    the series whose patches touch those paths (git's pathspecs). `git digest --help`
     opens the manual.
     """
     if not (range_ or since or until or mbox):
@@ -142,6 +159,7 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
             orgmap=config.orgmap,
             tree_web=config.tree_web,
             online=config.lore if (config.online if online is None else online) else None,
+            filter=_filter(pathspecs, sections or config.maintainers, authors, statuses, tree or config.tree),
         )
         result = pipeline.run(request, progress, _note)
     except (GitDigestError, OSError, UnicodeError) as err:
@@ -161,6 +179,27 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
         _show(render(result, fmt), fmt, output, "never" if no_color else color, not no_pager)
     except (GitDigestError, OSError) as err:
         raise Failure(str(err)) from err
+
+
+@digest_command.command("maintainers", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("word", required=False, default="")
+@click.option("--tree", type=click.Path(path_type=Path), help="The code tree whose MAINTAINERS to read (default: digest.tree, else the current directory).")
+def maintainers_command(word, tree) -> None:
+    """List the MAINTAINERS sections whose name holds WORD, with their F:, X: and N: lines."""
+    from gitdigest.tree import maintainers
+
+    try:
+        config = settings.load(Path.cwd())
+        found = maintainers.find(maintainers.read(tree or config.tree or Path.cwd()), word)
+    except (GitDigestError, OSError) as err:
+        raise Failure(str(err)) from err
+    if not found:
+        raise Failure(f"no MAINTAINERS section's name holds {word!r}")
+    for section in found:
+        click.echo(clean(section.name))
+        for kind, values in (("F", section.given_files), ("X", section.given_excludes), ("N", section.regexes)):
+            for value in values:
+                click.echo(clean(f"\t{kind}:\t{value}"))
 
 
 @digest_command.command("index", context_settings={"help_option_names": ["-h", "--help"]})
@@ -238,6 +277,43 @@ def hook_pre_push(args) -> None:
     click.echo(outcome.text, err=True, nl=False, color=True)
     if outcome.verdict:
         raise Refused(f"{outcome.reason}; `git push --no-verify` pushes anyway")
+
+
+def _pathspecs(args: list[str], command: click.Command) -> list[str]:
+    """`[A..B] -- PATH...` as git log has it: after `--` come pathspecs (`--pathspec PATH`).
+    With no period before `--` (no range, --since, --until, --mbox), the first word after
+    it is still the range, as `git digest -- A..B` always read it."""
+    if "--" not in args:
+        return args
+    cut = args.index("--")
+    before, after = args[:cut], args[cut + 1 :]
+    if after and not _has_period(before, command):
+        before, after = [*before, "--", after[0]], after[1:]
+    return [*before, *(word for path in after for word in ("--pathspec", path))]
+
+
+def _has_period(args: list[str], command: click.Command) -> bool:
+    """The words before `--` give a range or a period option."""
+    valued = {opt for p in command.params if isinstance(p, click.Option) and not p.is_flag for opt in p.opts}
+    words = iter(args)
+    for word in words:
+        name = word.split("=", 1)[0]
+        if name in ("--since", "--until", "--mbox"):
+            return True
+        if word in valued:
+            next(words, None)
+        elif not word.startswith("-"):
+            return True
+    return False
+
+
+def _filter(paths: tuple[str, ...], names: tuple[str, ...], authors: tuple[str, ...], statuses: tuple[str, ...], tree: Path | None):
+    """The series filter the options ask for; MAINTAINERS read from the tree only when a section is named."""
+    from gitdigest.series import select
+    from gitdigest.tree import maintainers
+
+    sections = maintainers.named(maintainers.read(tree or Path.cwd()), names) if names else ()
+    return select.make(paths, sections, authors, statuses)
 
 
 def _note(text: str) -> None:

@@ -28,13 +28,15 @@ from gitdigest.model import (
 )
 from gitdigest.online import fetch, lore
 from gitdigest.people import identity, reviews, stats
-from gitdigest.series import classify, grouping
+from gitdigest.series import classify, grouping, select
 from gitdigest.tree import codetree, match
 
 Progress = Callable[[str, int, int], None]
 Note = Callable[[str], None]
 Earlier = Callable[[frozenset[str], datetime.datetime], frozenset[str] | None]
 """Which of these authors sent a patch before this date; None when the source holds nothing earlier."""
+Settle = Callable[[tuple[SeriesReport, ...]], tuple[SeriesReport, ...]]
+"""The reports with what of them landed in the code tree (merged, partially merged)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class Request:
     """A commit's web page, `%s` for its id (digest.treeWeb), for links in the HTML report."""
     online: lore.Config | None = None
     """Where online mode fetches what the archive lacks (--online, digest.online); None: offline."""
+    filter: select.Filter = select.EVERYTHING
+    """The series to keep (pathspecs, MAINTAINERS sections, authors, statuses); empty: all."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,18 @@ class Loaded:
 
     messages: tuple[Message, ...]
     skipped: tuple[Skipped, ...]
+    paths: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """The paths each patch's diff touches, by message-id."""
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """What happens to the classified reports before the tables count them."""
+
+    filter: select.Filter = select.EVERYTHING
+    paths_of: select.PathsOf = lambda _ids: {}
+    settle: Settle | None = None
+    """Merged-detection against the code tree, which a status filter must see first."""
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -96,12 +112,12 @@ def run(request: Request, progress: Progress = _quiet, note: Note = _silent) -> 
     request = _tree_mode(request)
     people = identity.load(request.tree, request.mailmap, request.orgmap)
     if request.mbox is not None:
-        return _finish(_run_mbox(request, progress, people), request, codetree.MemoryCache())
+        return _run_mbox(request, progress, people)
     if _lore_only(request):
         return _run_lore(request, note, people)
     arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
     path = corpus.index_path(request.index, request.cache, arch)
-    work = lambda idx: _finish(_read(request, arch, idx, progress, people), request, idx.tree_patch_ids())
+    work = lambda idx: _read(request, arch, idx, progress, people)
     return corpus.with_index(arch, path, request.max_message_size, note, work)
 
 
@@ -110,10 +126,6 @@ def update_index(request: Request, progress: Progress = _quiet, note: Note = _si
     arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
     path = corpus.index_path(request.index, request.cache, arch)
     return path, corpus.with_index(arch, path, request.max_message_size, note, lambda idx: idx.update(arch, progress))
-
-
-def _finish(result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None = None) -> Digest:
-    return _merged(result, request, cache, commits) if request.tree is not None else result
 
 
 def _tree_mode(request: Request) -> Request:
@@ -133,18 +145,22 @@ def _tree_mode(request: Request) -> Request:
     )
 
 
-def _merged(result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None) -> Digest:
-    """Each series' patches matched to tree commits (read here unless already read): merged,
-    partially merged, and how."""
-    assert request.tree is not None
+def _settler(request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None = None) -> tuple[Settle | None, str]:
+    """How the reports learn what landed in the code tree (its commits read here unless
+    already read), and the tree's description; (None, '') without a tree."""
+    if request.tree is None:
+        return None, ""
     code = codetree.open_tree(request.tree, request.tree_range, request.tree_refs)
     resolve = codetree.canonical(code)
-    if commits is None:
-        earliest = min((r.revision.date for r in result.series), default=None)
-        commits = codetree.commits(code, earliest - codetree.MARGIN if earliest else None, cache, resolve)
-    found = codetree.matches(code, result.series, commits, cache, resolve)
-    period = dataclasses.replace(result.period, tree=code.describe())
-    return dataclasses.replace(result, series=match.settle(result.series, found), period=period)
+
+    def settle(series: tuple[SeriesReport, ...]) -> tuple[SeriesReport, ...]:
+        found_commits = commits
+        if found_commits is None:
+            earliest = min((r.revision.date for r in series), default=None)
+            found_commits = codetree.commits(code, earliest - codetree.MARGIN if earliest else None, cache, resolve)
+        return match.settle(series, codetree.matches(code, series, found_commits, cache, resolve))
+
+    return settle, code.describe()
 
 
 def _read(request: Request, arch: archive.Archive, idx: Index, progress: Progress, people: identity.Identity) -> Digest:
@@ -162,6 +178,7 @@ def _read(request: Request, arch: archive.Archive, idx: Index, progress: Progres
     if not (found.inside or found.skipped):
         raise EmptyPeriodError(f"{request.range or 'the period'}: no messages in {arch.top}")
     found, online = fetch.fill(idx, select, found, request.online, request.max_message_size)
+    settle, tree = _settler(request, idx.tree_patch_ids())
     return _digest(
         Period(
             start=selection.first or "",
@@ -174,6 +191,7 @@ def _read(request: Request, arch: archive.Archive, idx: Index, progress: Progres
             lore=online.url,
             fetched=online.fetched,
             offline=online.offline,
+            tree=tree,
         ),
         found.inside,
         found.topics,
@@ -182,6 +200,7 @@ def _read(request: Request, arch: archive.Archive, idx: Index, progress: Progres
         lambda msg: corpus.text_of(idx, arch, msg),
         people,
         lambda emails, before: idx.authors_before(emails, before.timestamp()),
+        Narrowing(request.filter, idx.paths_of, settle),
     )
 
 
@@ -208,10 +227,11 @@ def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest
             offline = f" ({online.offline})" if online.offline else ""
             raise EmptyPeriodError(f"{request.range}: no posting of its commits found on {online.url}{offline}")
         name = request.list_name or lore.list_name(online.url)
-        period = Period(list_name=name, tree_web=request.tree_web, lore=online.url, fetched=online.fetched, offline=online.offline)
+        settle, tree = _settler(request, idx.tree_patch_ids(), commits)
+        period = Period(list_name=name, tree_web=request.tree_web, lore=online.url, fetched=online.fetched, offline=online.offline, tree=tree)
         text_of = lambda msg: corpus.text_of(idx, store, msg)
-        result = _digest(period, found.inside, found.topics, found.replies, found.skipped, text_of, people)
-        return _finish(result, request, idx.tree_patch_ids(), commits)
+        narrowing = Narrowing(request.filter, idx.paths_of, settle)
+        return _digest(period, found.inside, found.topics, found.replies, found.skipped, text_of, people, None, narrowing)
 
     return corpus.with_index(store, corpus.index_path(None, request.cache, store), request.max_message_size, note, work)
 
@@ -228,10 +248,12 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
         raise EmptyPeriodError(f"{request.mbox}: no messages")
     loaded = load(raws.values(), progress, len(raws), request.max_message_size)
     period = [m for m in loaded.messages if _within(m.date, request.since, request.until)]
+    settle, tree = _settler(request, codetree.MemoryCache())
+    paths = loaded.paths
     texts = lambda msg: messages.text_of(raws[msg.blob], msg.msgid)
     name = request.list_name or request.mbox.stem
     return _digest(
-        Period(since=request.since, until=request.until, list_name=name, tree_web=request.tree_web),
+        Period(since=request.since, until=request.until, list_name=name, tree_web=request.tree_web, tree=tree),
         period,
         grouping.topics(grouping.postings(loaded.messages)),
         loaded.messages,
@@ -239,6 +261,7 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
         texts,
         people,
         lambda emails, before: reviews.authors_before(loaded.messages, emails, before),
+        Narrowing(request.filter, lambda ids: {i: paths[i] for i in ids if i in paths}, settle),
     )
 
 
@@ -265,7 +288,8 @@ def load(
             progress("parsing", done, total)
     # public-inbox's `d` blob is the removed message's own blob (V2Writable keeps the raw bytes).
     kept = patchid.stamp([p for p in parsed if p.message.blob not in removed])
-    return Loaded(tuple(p.message for p in kept), tuple(skipped))
+    paths = {p.message.msgid: p.paths for p in kept if p.message.is_patch}
+    return Loaded(tuple(p.message for p in kept), tuple(skipped), paths)
 
 
 def _digest(
@@ -277,16 +301,24 @@ def _digest(
     text_of: Callable[[Message], MessageText],
     people: identity.Identity = identity.NO_IDENTITY,
     earlier: Earlier | None = None,
+    narrowing: Narrowing = Narrowing(),
 ) -> Digest:
     """The digest of `inside`, given every topic with a revision in it, the messages
-    that may reply to those revisions, and who sent patches before the period."""
+    that may reply to those revisions, and who sent patches before the period; with a
+    filter, of the series it keeps and the messages that belong to them."""
     if not inside:
         raise EmptyPeriodError("the period holds no messages that could be read")
     inside_ids = {m.msgid for m in inside}
     in_period = lambda rev: any(m.msgid in inside_ids for m in rev.messages)
     reports = classify.classify(topics, in_period)
-    shown = [r.revision for r in reports]
     dates = sorted(m.date for m in inside)
+    if narrowing.settle is not None:
+        reports = narrowing.settle(reports)
+    if narrowing.filter.active:
+        reports = select.narrow(reports, narrowing.filter, narrowing.paths_of)
+        inside = select.related(inside, reports)
+        replies = select.related(replies, reports)
+    shown = [r.revision for r in reports]
     period = dataclasses.replace(
         period, since=period.since or dates[0], until=period.until or dates[-1]
     )

@@ -173,6 +173,10 @@ class Index:
             "INSERT INTO answers VALUES (?, ?)",
             ((target, first + i) for i, r in enumerate(found) for target in r.answers),
         )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO touched VALUES (?, ?)",
+            ((r.msgid, path) for r in found if r.msgid for path in r.paths),
+        )
         self._bump()
 
     def _bump(self) -> None:
@@ -315,6 +319,26 @@ class Index:
             if self.db.execute("SELECT 1 FROM messages WHERE time < ? AND record IS NOT NULL LIMIT 1", (until,)).fetchone() is None:
                 return None
             return frozenset(e for (e,) in self.db.execute(query, (until, json_list(emails))))
+
+    def paths_of(self, msgids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The paths the diffs of these messages touch, by message-id: one indexed query."""
+        query = "SELECT msgid, path FROM touched WHERE msgid IN (SELECT value FROM json_each(?))"
+        found: dict[str, list[str]] = {}
+        with guarded(self.path):
+            for msgid, path in self.db.execute(query, (json_list(msgids),)):
+                found.setdefault(msgid, []).append(path)
+        return {msgid: tuple(paths) for msgid, paths in found.items()}
+
+    def last_until(self, key: str) -> float | None:
+        """Where the previous digest of this archive set and filter set ended (--since last); None: never."""
+        with guarded(self.path):
+            row = self.db.execute("SELECT until FROM last_digest WHERE key = ?", (key,)).fetchone()
+        return float(row[0]) if row else None
+
+    def remember_until(self, key: str, until: float) -> None:
+        """Remember where this digest ended, for the next `--since last` of the same filters."""
+        with self.lock.held(), guarded(self.path), self.writing():
+            self.db.execute("INSERT OR REPLACE INTO last_digest VALUES (?, ?)", (key, int(until)))
 
     def description(self, message: Message) -> str | None:
         """The text a report prints for a patch or cover letter, when the index kept it."""

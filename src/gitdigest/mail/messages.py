@@ -21,6 +21,7 @@ from email.parser import BytesParser
 from email.policy import compat32
 from types import ModuleType
 
+from gitdigest.mail import diffpaths
 from gitdigest.model import (
     Message,
     MessageText,
@@ -103,6 +104,11 @@ class Parsed:
     body: str
     description: str | None
     """The commit message or cover letter text (`description(body)`); None for a reply."""
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The paths its diff touches (none for a reply: a quoted diff is not a patch)."""
+        return diffpaths.touched(self.body) if self.message.is_patch else ()
 
 
 def parse(raw: RawMessage, limit: int = MAX_MESSAGE_SIZE) -> Message | Skipped:
