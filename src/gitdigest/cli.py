@@ -325,7 +325,7 @@ def _show(text: str, fmt: str, output: Path | None, color: str | None, pager: bo
     """Write the report to FILE, or to stdout: on a terminal through git's pager, in colour as git decides."""
     cwd = Path.cwd()
     tty = output is None and sys.stdout.isatty()
-    if fmt == "text" and terminal.color_wanted(color, cwd, tty):
+    if fmt in ("text", "short") and terminal.color_wanted(color, cwd, tty):
         from gitdigest.render.color import paint
 
         text = paint(text)

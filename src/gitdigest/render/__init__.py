@@ -10,7 +10,7 @@ import importlib
 
 from gitdigest.model import Digest
 
-FORMATS = ("html", "json", "markdown", "text")
+FORMATS = ("html", "json", "markdown", "short", "text")
 """The formats, each a module of this package with its own `render(digest) -> str`."""
 
 

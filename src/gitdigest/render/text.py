@@ -22,6 +22,7 @@ from gitdigest.render.common import (
     tag,
     title,
 )
+from gitdigest.render.links import revision_url
 
 RULE = "-" * 70
 
@@ -121,7 +122,12 @@ def _exist_skip(report: SeriesReport) -> list[str]:
 def _series_text(digest: Digest, report: SeriesReport) -> list[str]:
     word = "New:  " if report.status is Status.NEW else "Revised:  "
     rev = report.revision
-    out = [clean(f"{word}{rev.subject}  {revision_history(report)}"), ""]
+    out = [
+        clean(f"{word}{rev.subject}  {revision_history(report)}"),
+        clean(f"Link: {revision_url(digest.period, rev)}"),
+        clean(f"Message-ID: <{rev.key}>"),
+        "",
+    ]
     for msg in rev.messages:
         out += _message_text(digest, msg)
     return out + [RULE, ""]
@@ -151,3 +157,9 @@ def _footer(digest: Digest) -> Iterable[str]:
     yield f"{digest.message_count} messages, {len(digest.series)} series."
     if digest.skipped:
         yield f"{len(digest.skipped)} messages skipped (run with -v to list them)."
+
+
+# Shared with the short report (render/short.py), which prints the same tables and footer.
+table = _table
+person_row = _person
+footer = _footer
