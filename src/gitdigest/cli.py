@@ -181,6 +181,45 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
         raise Failure(str(err)) from err
 
 
+@digest_command.command("show", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("asked", metavar="MSGID|LORE-URL|SUBJECT-WORDS", nargs=-1, required=True)
+@click.option("--archive", type=click.Path(path_type=Path), help="The public-inbox archive (default: digest.archive, else the current directory).")
+@click.option("--tree", type=click.Path(path_type=Path), help="The code tree to find the merged patches in (default: digest.tree).")
+@click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False), help="The index file (default: digest.index).")
+@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "html", "json")), default=None, help="Output format (default: text).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the story to FILE instead of stdout.")
+@click.option("--list-name", default="", help="The list's name in links (default: digest.listName, else from the archive).")
+@click.option("--no-pager", is_flag=True, help="Do not page the story through git's pager on a terminal.")
+def show_command(asked, archive, tree, index_path, fmt, output, list_name, no_pager) -> None:
+    """One series' story: its revisions, what changed between them, who reviewed which, what landed."""
+    from gitdigest import pipeline
+    from gitdigest.render import story
+
+    progress = Progress(sys.stderr.isatty())
+    try:
+        config = settings.load(Path.cwd())
+        request = pipeline.Request(
+            archive=_archive(archive, config),
+            list_name=list_name or config.list_name,
+            cache=settings.cache_dir(),
+            tree=tree or config.tree,
+            tree_refs=config.tree_refs,
+            max_message_size=config.max_message_size,
+            index=index_path or config.index,
+            tree_web=config.tree_web,
+        )
+        told = pipeline.show(request, " ".join(asked), progress, _note)
+    except (GitDigestError, OSError, UnicodeError) as err:
+        raise Failure(str(err)) from err
+    finally:
+        progress.close()
+    fmt = fmt or ("text" if config.format in ("short", "text") else config.format)
+    try:
+        _show(story.render(told, fmt), "story", output, "never", not no_pager)
+    except (GitDigestError, OSError) as err:
+        raise Failure(str(err)) from err
+
+
 @digest_command.command("maintainers", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("word", required=False, default="")
 @click.option("--tree", type=click.Path(path_type=Path), help="The code tree whose MAINTAINERS to read (default: digest.tree, else the current directory).")

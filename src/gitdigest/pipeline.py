@@ -17,6 +17,7 @@ from gitdigest.index import Index, Update, corpus
 from gitdigest.mail import archive, messages, patchid
 from gitdigest.model import (
     Digest,
+    Match,
     Message,
     MessageText,
     Period,
@@ -28,7 +29,7 @@ from gitdigest.model import (
 )
 from gitdigest.online import fetch, lore
 from gitdigest.people import identity, reviews, stats
-from gitdigest.series import classify, grouping, select
+from gitdigest.series import classify, grouping, select, story
 from gitdigest.tree import codetree, match
 
 Progress = Callable[[str, int, int], None]
@@ -126,6 +127,44 @@ def update_index(request: Request, progress: Progress = _quiet, note: Note = _si
     arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
     path = corpus.index_path(request.index, request.cache, arch)
     return path, corpus.with_index(arch, path, request.max_message_size, note, lambda idx: idx.update(arch, progress))
+
+
+def show(request: Request, asked: str, progress: Progress = _quiet, note: Note = _silent) -> story.Story:
+    """The story of the series that holds a message (its id or lore URL), or whose title
+    holds these words (the newest such series)."""
+    wanted = story.query(asked)
+    arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
+
+    def work(idx: Index) -> story.Story:
+        idx.update(arch, progress)
+        if wanted.msgid:
+            select = lambda i: i.rows_matching([wanted.msgid], [], [])
+        else:
+            select = lambda i: i.rows_titled(wanted.words)
+        found = corpus.gather(idx, select)
+        topic = _topic_of(found, wanted)
+        if topic is None and found.inside:  # a reply: the series it answers
+            answered = {a for m in found.inside for a in m.answers}
+            found = corpus.gather(idx, lambda i: i.rows_matching(answered, [], []))
+            topic = _topic_of(found, story.Query(words=()), answered)
+        if topic is None:
+            raise EmptyPeriodError(f"{asked}: no series in {arch.top} holds it")
+        settle, tree = _settler(request, idx.tree_patch_ids())
+        merged: dict[str, tuple[Match, ...]] = {}
+        if settle is not None:
+            reports = classify.classify((topic,), lambda _rev: True)
+            merged = {r.revision.key: r.merged for r in settle(reports)}
+        name = request.list_name or archive.list_name(arch)
+        return story.tell(topic, found.replies, merged, name, tree, request.tree_web)
+
+    return corpus.with_index(arch, corpus.index_path(request.index, request.cache, arch), request.max_message_size, note, work)
+
+
+def _topic_of(found: corpus.Corpus, wanted: story.Query, among: Iterable[str] = ()) -> Topic | None:
+    """The topic that holds the message asked for (or one of `among`); for title words, the newest one."""
+    ids = {wanted.msgid} if wanted.msgid else set(among) or {m.msgid for m in found.inside}
+    holding = [t for t in found.topics if any(m.msgid in ids for rev in t.revisions for m in rev.messages)]
+    return max(holding, key=lambda t: t.revisions[-1].date, default=None)
 
 
 def _tree_mode(request: Request) -> Request:

@@ -244,6 +244,14 @@ class Index:
         )
         return self._rows(where, (json_list(msgids), json_list(patch_ids), json_list(titles)))
 
+    def rows_titled(self, words: Sequence[str]) -> Rows:
+        """The patches and cover letters whose title holds every one of `words` (in any case)."""
+        subject = field("subject")
+        part = lambda name: f"json_extract(record, '$[{subject}][{SUBJECT[name]}]')"
+        where = " AND ".join([f"instr({TITLE}, lower(?)) > 0"] * len(words)) or "1"
+        where += f" AND NOT {part('is_reply')}"
+        return self._rows(where, tuple(words))
+
     def _rows(self, where: str, params: tuple[object, ...]) -> Rows:
         query = f"SELECT seq, msgid, blob, commit_id, skipped FROM messages WHERE {where} ORDER BY epoch, seq"
         found, msgids, skipped = [], [], []
