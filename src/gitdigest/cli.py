@@ -103,8 +103,8 @@ def digest_command() -> None:
 
 @digest_command.command(cls=ReportCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("range_", metavar="[A..B]", required=False)
-@click.option("--archive", type=click.Path(path_type=Path), help="The public-inbox archive (default: digest.archive, else the current directory).")
-@click.option("--since", help="Start of the period (a date, or git's '2 weeks ago').")
+@click.option("--archive", type=click.Path(path_type=Path), multiple=True, help="The public-inbox archive; more than once, one digest over several lists (default: digest.archive, else the current directory).")
+@click.option("--since", help="Start of the period (a date, or git's '2 weeks ago'); 'last': where the previous digest of these archives and filters ended.")
 @click.option("--until", help="End of the period (exclusive).")
 @click.option("--mbox", type=click.Path(path_type=Path), help="Read an mbox file or maildir instead of an archive.")
 @click.option("--tree", type=click.Path(path_type=Path), help="The code tree to find merged patches in (default: digest.tree; in a tree, A..B are its commits).")
@@ -141,10 +141,13 @@ def report(range_, archive, since, until, mbox, tree, tree_range, online, index_
     progress = Progress(sys.stderr.isatty())
     try:
         config = settings.load(Path.cwd())
+        tops = _archives(archive, config)
         request = pipeline.Request(
-            archive=_archive(archive, config),
+            archive=tops[0] if tops else None,
+            archives=tops if len(tops) > 1 else (),
+            since_last=since == "last",
             range=range_,
-            since=settings.parse_date(since) if since else None,
+            since=settings.parse_date(since) if since and since != "last" else None,
             until=settings.parse_date(until) if until else None,
             mbox=mbox,
             list_name=list_name or config.list_name,
@@ -375,6 +378,13 @@ def _show(text: str, fmt: str, output: Path | None, color: str | None, pager: bo
         terminal.page(text, command)
     else:
         click.echo(text, nl=False, color=True)
+
+
+def _archives(given: tuple[Path, ...], config: settings.Settings) -> tuple[Path, ...]:
+    """Every --archive, else none when the current directory is an archive, else every digest.archive."""
+    if given or archive_mod.is_archive(Path.cwd()):
+        return given
+    return config.archives
 
 
 def _archive(given: Path | None, config: settings.Settings) -> Path | None:

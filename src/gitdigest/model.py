@@ -435,3 +435,5 @@ class Digest:
     message_count: int = 0
     people: People = field(default_factory=People)
     reviews: Reviews = field(default_factory=Reviews)
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """By revision key, the lists a series went to, when the digest spans several; else empty."""

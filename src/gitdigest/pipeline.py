@@ -10,10 +10,11 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from gitdigest import settings
-from gitdigest.errors import EmptyPeriodError
-from gitdigest.index import Index, Update, corpus
+from gitdigest.errors import EmptyPeriodError, RangeError
+from gitdigest.index import Index, Update, corpus, union
 from gitdigest.mail import archive, messages, patchid
 from gitdigest.model import (
     Digest,
@@ -36,6 +37,7 @@ Progress = Callable[[str, int, int], None]
 Note = Callable[[str], None]
 Earlier = Callable[[frozenset[str], datetime.datetime], frozenset[str] | None]
 """Which of these authors sent a patch before this date; None when the source holds nothing earlier."""
+T = TypeVar("T")
 Settle = Callable[[tuple[SeriesReport, ...]], tuple[SeriesReport, ...]]
 """The reports with what of them landed in the code tree (merged, partially merged)."""
 
@@ -74,6 +76,11 @@ class Request:
     """Where online mode fetches what the archive lacks (--online, digest.online); None: offline."""
     filter: select.Filter = select.EVERYTHING
     """The series to keep (pathspecs, MAINTAINERS sections, authors, statuses); empty: all."""
+    archives: tuple[Path, ...] = ()
+    """Several archives (--archive more than once, digest.archive multi-valued): one digest
+    over their union; empty: `archive` alone."""
+    since_last: bool = False
+    """`--since last`: start where the previous digest of these archives and filters ended."""
 
 
 @dataclass(frozen=True)
@@ -116,10 +123,23 @@ def run(request: Request, progress: Progress = _quiet, note: Note = _silent) -> 
         return _run_mbox(request, progress, people)
     if _lore_only(request):
         return _run_lore(request, note, people)
-    arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
+    tops = request.archives or (request.archive or Path.cwd(),)
+    archs = tuple(archive.open_archive(top, request.cache) for top in tops)
+    if len(archs) > 1 and request.range:
+        raise RangeError("A..B names one archive's commits: give several archives a period (--since/--until)")
+    if len(archs) > 1 and request.index is not None:
+        raise RangeError("--index names one archive's index: with several archives each keeps its own")
+    return _with_indexes(request, archs, note, lambda idxs: _read(request, archs, idxs, progress, note, people))
+
+
+def _with_indexes(request: Request, archs: Sequence[archive.Archive], note: Note, work: Callable[[tuple[Index, ...]], T], opened: tuple[Index, ...] = ()) -> T:
+    """Run `work` with every archive's index open (each its own file, each rebuilt if damaged)."""
+    if len(opened) == len(archs):
+        return work(opened)
+    arch = archs[len(opened)]
     path = corpus.index_path(request.index, request.cache, arch)
-    work = lambda idx: _read(request, arch, idx, progress, people)
-    return corpus.with_index(arch, path, request.max_message_size, note, work)
+    more = lambda idx: _with_indexes(request, archs, note, work, (*opened, idx))
+    return corpus.with_index(arch, path, request.max_message_size, note, more)
 
 
 def update_index(request: Request, progress: Progress = _quiet, note: Note = _silent) -> tuple[Path, Update]:
@@ -202,45 +222,136 @@ def _settler(request: Request, cache: codetree.PatchIdCache, commits: Sequence[T
     return settle, code.describe()
 
 
-def _read(request: Request, arch: archive.Archive, idx: Index, progress: Progress, people: identity.Identity) -> Digest:
-    """Digest the requested period of an archive, through its index."""
+@dataclass(frozen=True)
+class _Source:
+    """One archive's part of a digest: what its index gave for the period."""
+
+    found: corpus.Corpus
+    selection: archive.Selection
+    online: fetch.Outcome
+    last_row: int
+
+
+def _read(request: Request, archs: Sequence[archive.Archive], idxs: Sequence[Index], progress: Progress, note: Note, people: identity.Identity) -> Digest:
+    """Digest the requested period of one archive or several, each through its index."""
+    key = _since_key(request, archs)
+    sources = [_gather(request, arch, idx, progress, note, key) for arch, idx in zip(archs, idxs)]
+    if not any(s.found.inside or s.found.skipped for s in sources):
+        raise EmptyPeriodError(f"{request.range or _since_last_words(request, idxs, key) or 'the period'}: no messages in {', '.join(str(a.top) for a in archs)}")
+    joined = union.merge([s.found for s in sources])
+    names = [archive.list_name(arch) for arch in archs]
+    owner = lambda msg: joined.owner.get(msg.msgid, 0)
+    settle, tree = _settler(request, idxs[0].tree_patch_ids())
+    first = sources[0]
+    several = len(archs) > 1
+    result = _digest(
+        Period(
+            start="" if several else first.selection.first or "",
+            end="" if several else first.selection.last or "",
+            since=_since(request, idxs, key),
+            until=request.until,
+            list_name=request.list_name or " + ".join(dict.fromkeys(names)),
+            gaps=tuple(gap for arch in archs for gap in arch.gaps),
+            tree_web=request.tree_web,
+            lore=first.online.url,
+            fetched=sum(s.online.fetched for s in sources),
+            offline=first.online.offline,
+            tree=tree,
+        ),
+        joined.corpus.inside,
+        joined.corpus.topics,
+        joined.corpus.replies,
+        joined.corpus.skipped,
+        lambda msg: corpus.text_of(idxs[owner(msg)], archs[owner(msg)], msg),
+        people,
+        lambda emails, before: _earlier(idxs, emails, before),
+        Narrowing(request.filter, lambda ids: _paths_of(idxs, ids), settle),
+    )
+    if request.since_last:
+        now = datetime.datetime.now(datetime.timezone.utc).timestamp()
+        for idx, source in zip(idxs, sources):
+            idx.remember_digest(key, source.last_row, now)
+    if several:
+        lists = {r.revision.key: _lists_of(r, joined.lists, names) for r in result.series}
+        result = dataclasses.replace(result, lists=lists)
+    return result
+
+
+def _gather(request: Request, arch: archive.Archive, idx: Index, progress: Progress, note: Note, key: str) -> _Source:
+    """One archive's period through its index, updated first, and completed from lore in online mode."""
     idx.update(arch, progress)
+    last_row = idx.last_row()
+    selection = archive.Selection(arch, ())
     if request.range:
         selection = archive.select_range(arch, request.range)
         commits = tuple(_commits(selection))
         select = lambda i: i.rows_of_commits(commits)
+    elif request.since_last and (seen := idx.last_digest(key)) is not None:
+        select = lambda i: i.rows_after(seen[0])
     else:
-        selection = archive.Selection(arch, ())
-        since, until = (d.timestamp() if d else None for d in (request.since, request.until))
-        select = lambda i: i.rows_between(since, until)
+        since = _since(request, (idx,), key)
+        if request.since_last:
+            note(f"{arch.top}: no earlier digest of these archives and filters: this one covers the last week")
+        low, high = (d.timestamp() if d else None for d in (since, request.until))
+        select = lambda i: i.rows_between(low, high)
     found = corpus.gather(idx, select)
-    if not (found.inside or found.skipped):
-        raise EmptyPeriodError(f"{request.range or 'the period'}: no messages in {arch.top}")
-    found, online = fetch.fill(idx, select, found, request.online, request.max_message_size)
-    settle, tree = _settler(request, idx.tree_patch_ids())
-    return _digest(
-        Period(
-            start=selection.first or "",
-            end=selection.last or "",
-            since=request.since,
-            until=request.until,
-            list_name=request.list_name or archive.list_name(arch),
-            gaps=arch.gaps,
-            tree_web=request.tree_web,
-            lore=online.url,
-            fetched=online.fetched,
-            offline=online.offline,
-            tree=tree,
-        ),
-        found.inside,
-        found.topics,
-        found.replies,
-        found.skipped,
-        lambda msg: corpus.text_of(idx, arch, msg),
-        people,
-        lambda emails, before: idx.authors_before(emails, before.timestamp()),
-        Narrowing(request.filter, idx.paths_of, settle),
-    )
+    if found.inside or found.skipped:
+        found, online = fetch.fill(idx, select, found, request.online, request.max_message_size)
+    else:
+        online = fetch.Outcome()
+    return _Source(found, selection, online, last_row)
+
+
+FIRST_SINCE_LAST = datetime.timedelta(days=7)
+"""What `--since last` covers the first time, with no earlier digest to start from."""
+
+
+def _since_key(request: Request, archs: Sequence[archive.Archive]) -> str:
+    """The name `--since last` remembers a digest by: its archives and its filters."""
+    tops = sorted(str(arch.top.resolve()) for arch in archs)
+    return f"{'|'.join(tops)}:{request.filter.key()}"
+
+
+def _since(request: Request, idxs: Sequence[Index], key: str) -> datetime.datetime | None:
+    """Where the period starts: --since, or for `--since last` the end of the previous digest
+    (the earliest of the archives'), else a week ago."""
+    if not request.since_last:
+        return request.since
+    seen = [found[1] for idx in idxs if (found := idx.last_digest(key)) is not None]
+    if seen:
+        return datetime.datetime.fromtimestamp(min(seen), tz=datetime.timezone.utc)
+    return datetime.datetime.now(datetime.timezone.utc) - FIRST_SINCE_LAST
+
+
+def _since_last_words(request: Request, idxs: Sequence[Index], key: str) -> str:
+    """`since the last digest (2025-03-05 12:00 UTC)` for an empty `--since last`, else ''."""
+    if not request.since_last:
+        return ""
+    since = _since(request, idxs, key)
+    return f"since the last digest ({since:%Y-%m-%d %H:%M} UTC)" if since else "since the last digest"
+
+
+def _earlier(idxs: Sequence[Index], emails: frozenset[str], before: datetime.datetime) -> frozenset[str] | None:
+    """Which authors sent a patch to any of the lists before `before`; None when no list holds anything that early."""
+    found = [idx.authors_before(emails, before.timestamp()) for idx in idxs]
+    known = [f for f in found if f is not None]
+    return frozenset().union(*known) if known else None
+
+
+def _paths_of(idxs: Sequence[Index], msgids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The paths each patch touches, from whichever index holds it."""
+    wanted = list(msgids)
+    out: dict[str, tuple[str, ...]] = {}
+    for idx in idxs:
+        for msgid, paths in idx.paths_of(wanted).items():
+            out.setdefault(msgid, paths)
+    return out
+
+
+def _lists_of(report: SeriesReport, held: dict[str, frozenset[int]], names: Sequence[str]) -> tuple[str, ...]:
+    """The lists that a series' revision went to: every list that holds one of its messages."""
+    where = {i for m in report.revision.messages for i in held.get(m.msgid, ())}
+    return tuple(dict.fromkeys(names[i] for i in sorted(where)))
 
 
 def _lore_only(request: Request) -> bool:

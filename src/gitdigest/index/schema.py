@@ -61,8 +61,8 @@ CREATE TABLE tree_patch_ids (
 CREATE TABLE touched (            -- the paths each patch's diff touches: what pathspecs select by
     msgid TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (msgid, path)
 ) WITHOUT ROWID;
-CREATE TABLE last_digest (        -- where the previous digest of a filter set ended (--since last)
-    key TEXT PRIMARY KEY, until INTEGER NOT NULL
+CREATE TABLE last_digest (        -- where the previous digest of an archive and filter set ended (--since last)
+    key TEXT PRIMARY KEY, seq INTEGER NOT NULL, time INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE lore_asked (         -- online mode: what lore was asked, and the message-ids it answered
     query TEXT PRIMARY KEY, time INTEGER NOT NULL, msgids TEXT NOT NULL

@@ -337,16 +337,26 @@ class Index:
                 found.setdefault(msgid, []).append(path)
         return {msgid: tuple(paths) for msgid, paths in found.items()}
 
-    def last_until(self, key: str) -> float | None:
-        """Where the previous digest of this archive set and filter set ended (--since last); None: never."""
+    def last_digest(self, key: str) -> tuple[int, float] | None:
+        """Where the previous digest of this archive set and filter set ended: the last row
+        it saw and when it ran; None: never (--since last)."""
         with guarded(self.path):
-            row = self.db.execute("SELECT until FROM last_digest WHERE key = ?", (key,)).fetchone()
-        return float(row[0]) if row else None
+            row = self.db.execute("SELECT seq, time FROM last_digest WHERE key = ?", (key,)).fetchone()
+        return (int(row[0]), float(row[1])) if row else None
 
-    def remember_until(self, key: str, until: float) -> None:
-        """Remember where this digest ended, for the next `--since last` of the same filters."""
+    def remember_digest(self, key: str, seq: int, when: float) -> None:
+        """Remember where this digest ended, for the next `--since last` of the same sets."""
         with self.lock.held(), guarded(self.path), self.writing():
-            self.db.execute("INSERT OR REPLACE INTO last_digest VALUES (?, ?)", (key, int(until)))
+            self.db.execute("INSERT OR REPLACE INTO last_digest VALUES (?, ?, ?)", (key, seq, int(when)))
+
+    def last_row(self) -> int:
+        """The newest row of the archive's messages (rows grow in archive order; lore's are left out)."""
+        with guarded(self.path):
+            return self.db.execute(f"SELECT coalesce(max(seq), 0) FROM messages WHERE epoch != {LORE_EPOCH}").fetchone()[0]
+
+    def rows_after(self, seq: int) -> Rows:
+        """The archive's messages indexed after row `seq`: what it gained since (not lore's)."""
+        return self._rows(f"seq > ? AND epoch != {LORE_EPOCH}", (seq,))
 
     def description(self, message: Message) -> str | None:
         """The text a report prints for a patch or cover letter, when the index kept it."""

@@ -109,6 +109,12 @@ def row_note(report: SeriesReport) -> str:
     return " ".join(x for x in (flags(report.revision), superseded_note(report)) if x)
 
 
+def lists_note(digest: Digest, report: SeriesReport) -> str:
+    """`lists: kvm, kvmarm` when the digest spans several lists, else ''."""
+    names = digest.lists.get(report.revision.key, ())
+    return f"lists: {', '.join(names)}" if names else ""
+
+
 def more_note(hidden: int, hidden_at: int = 0, dots: str = "…") -> str:
     """`… and 4 more with 2 each`: the rows a table leaves out (`dots` is `...` in plain text)."""
     return f"{dots} and {hidden} more" + (f" with {hidden_at} each" if hidden_at else "")

@@ -16,6 +16,7 @@ from gitdigest.render.common import (
     day,
     header_notes,
     label,
+    lists_note,
     merged_commits,
     row_note,
     span,
@@ -48,6 +49,8 @@ def _series(digest: Digest, reports: Sequence[SeriesReport]) -> list[str]:
     out: list[str] = []
     for report in reports:
         out += [line(report, width), f"    {clean(revision_url(digest.period, report.revision))}", f"    b4 am {clean(report.revision.key)}"]
+        if digest.lists:
+            out.append(f"    {clean(lists_note(digest, report))}")
     return out
 
 

@@ -13,6 +13,7 @@ from gitdigest.render.common import (
     earlier_revisions,
     header_notes,
     label,
+    lists_note,
     merged_commits,
     merged_how,
     more_note,
@@ -39,7 +40,7 @@ def render(digest: Digest) -> str:
         *_table(f"Top {TOP} contributors (by patch author)", digest.stats.contributors, _person),
         "===== Patch list in this time period =====",
         "",
-        *_patch_list(digest.series),
+        *_patch_list(digest.series, digest),
         "",
         "===== Patch Commit Messages ====",
         "",
@@ -69,7 +70,7 @@ def _table(heading: str, rows: Sequence[Count], line) -> list[str]:
     return out + [""]
 
 
-def _patch_list(reports: Sequence[SeriesReport]) -> list[str]:
+def _patch_list(reports: Sequence[SeriesReport], digest: Digest) -> list[str]:
     if not reports:
         return ["(no series in this period)"]
     width = max(len(label(r)) for r in reports)
@@ -78,6 +79,8 @@ def _patch_list(reports: Sequence[SeriesReport]) -> list[str]:
         out.append(_row(report, width))
         if report.merged:
             out.append(_merged_line(report, width))
+        if digest.lists:
+            out.append(" " * (width + 2) + clean(lists_note(digest, report)))
     return out
 
 
