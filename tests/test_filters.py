@@ -271,6 +271,15 @@ def test_filters_combine(lists: Path) -> None:
     assert kept(lists, "--status", "new", "--author", "alice|bob", *paths("io_uring/net.c")) == {"B"}
 
 
+def test_the_report_says_what_it_was_narrowed_to(lists: Path, kernel_tree: Path) -> None:
+    from conftest import invoke
+
+    result = invoke("--archive", str(lists), *PERIOD, "--tree", str(kernel_tree),
+                    "--maintainer", "IO_URING", "--status", "new", *paths("io_uring", ":!io_uring/net.c"))
+    assert result.exit_code == 0, result.output
+    assert "Filter: -- io_uring :!io_uring/net.c; --maintainer IO_URING; --status new (the tables count only these series)" in result.stdout
+
+
 def test_an_unknown_status_is_a_usage_error(lists: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--archive", str(lists), *PERIOD, "--status", "landed"]) == 1
     assert "not a status (one of new, revised, superseded, merged, partially-merged)" in capsys.readouterr().err

@@ -45,6 +45,7 @@ def test_short_gives_one_line_a_series_with_link_and_b4_am(lists: Path) -> None:
 def test_short_with_a_filter_keeps_its_tables_to_the_kept_series(lists: Path) -> None:
     out = run("--archive", str(lists), *PERIOD, "--format", "short", "--author", "bob")
     assert [line.split()[0] for line in out.splitlines() if line.startswith(("new", "revised"))] == ["new"]
+    assert "Filter: --author bob (the tables count only these series)" in out.splitlines()[:4]
     assert "Ack K <ack@k.example>" in out and "Rev R" not in out and "Alice" not in out
 
 

@@ -421,6 +421,8 @@ class Period:
     """Messages online mode fetched from lore in this run (earlier runs' are in the index)."""
     offline: str = ""
     """Why part of the digest is offline-only (lore unreachable, timed out ...); '' when none is."""
+    filter: str = ""
+    """What the digest was narrowed to (pathspecs, MAINTAINERS sections, authors, statuses); '' when nothing."""
 
 
 @dataclass(frozen=True)

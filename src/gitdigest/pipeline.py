@@ -257,6 +257,7 @@ def _read(request: Request, archs: Sequence[archive.Archive], idxs: Sequence[Ind
             fetched=sum(s.online.fetched for s in sources),
             offline=first.online.offline,
             tree=tree,
+            filter=request.filter.describe(),
         ),
         joined.corpus.inside,
         joined.corpus.topics,
@@ -378,7 +379,8 @@ def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest
             raise EmptyPeriodError(f"{request.range}: no posting of its commits found on {online.url}{offline}")
         name = request.list_name or lore.list_name(online.url)
         settle, tree = _settler(request, idx.tree_patch_ids(), commits)
-        period = Period(list_name=name, tree_web=request.tree_web, lore=online.url, fetched=online.fetched, offline=online.offline, tree=tree)
+        period = Period(list_name=name, tree_web=request.tree_web, lore=online.url, fetched=online.fetched, offline=online.offline, tree=tree,
+                        filter=request.filter.describe())
         text_of = lambda msg: corpus.text_of(idx, store, msg)
         narrowing = Narrowing(request.filter, idx.paths_of, settle)
         return _digest(period, found.inside, found.topics, found.replies, found.skipped, text_of, people, None, narrowing)
@@ -403,7 +405,7 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
     texts = lambda msg: messages.text_of(raws[msg.blob], msg.msgid)
     name = request.list_name or request.mbox.stem
     return _digest(
-        Period(since=request.since, until=request.until, list_name=name, tree_web=request.tree_web, tree=tree),
+        Period(since=request.since, until=request.until, list_name=name, tree_web=request.tree_web, tree=tree, filter=request.filter.describe()),
         period,
         grouping.topics(grouping.postings(loaded.messages)),
         loaded.messages,

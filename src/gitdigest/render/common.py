@@ -123,7 +123,8 @@ def more_note(hidden: int, hidden_at: int = 0, dots: str = "…") -> str:
 def header_notes(digest: Digest) -> list[str]:
     """What a reader must know before trusting the report: online mode, and what the archive lacks."""
     note = online_note(digest)
-    return ([note] if note else []) + [f"Note: incomplete archive: {gap}" for gap in digest.period.gaps]
+    narrowed = [f"Filter: {digest.period.filter} (the tables count only these series)"] if digest.period.filter else []
+    return narrowed + ([note] if note else []) + [f"Note: incomplete archive: {gap}" for gap in digest.period.gaps]
 
 
 def online_note(digest: Digest) -> str:

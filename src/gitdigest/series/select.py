@@ -56,6 +56,16 @@ class Filter:
         """Series are chosen by the paths they touch."""
         return bool(self.pathspecs or self.sections)
 
+    def describe(self) -> str:
+        """The filter as the command line gives it: `-- io_uring/ :!io_uring/net.c; --author axboe`."""
+        parts = [
+            "-- " + " ".join(s.text for s in self.pathspecs) if self.pathspecs else "",
+            *(f"--maintainer {s.name}" for s in self.sections),
+            *(f"--author {a}" for a in self.authors),
+            "--status " + ",".join(s.value for s in self.statuses) if self.statuses else "",
+        ]
+        return "; ".join(p for p in parts if p)
+
     def key(self) -> str:
         """A stable name of this filter set, for remembering where its last digest ended."""
         parts = {
