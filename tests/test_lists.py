@@ -78,6 +78,14 @@ def test_two_archives_from_git_config_and_in_text(two: tuple[Path, Path], tmp_pa
     assert lines[shared + 3] == "    lists: kvm, kvmarm"
 
 
+def test_two_archives_in_markdown_and_html_name_the_lists(two: tuple[Path, Path]) -> None:
+    kvm, kvmarm = two
+    for fmt in ("markdown", "html"):
+        result = invoke("--archive", str(kvm), "--archive", str(kvmarm), *PERIOD, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "lists: kvm, kvmarm" in result.stdout and "lists: kvmarm" in result.stdout, fmt
+
+
 def test_a_range_with_two_archives_is_refused(two: tuple[Path, Path]) -> None:
     result = invoke("--archive", str(two[0]), "--archive", str(two[1]), "HEAD")
     assert result.exit_code == 1 and "give several archives a period" in result.output
