@@ -218,5 +218,5 @@ def test_a_bad_digest_format_is_one_line_and_exit_1(value: str, small_archive: P
                                 capture_output=True, text=True, env=os.environ.copy())
         assert result.returncode == 1, result.stderr
         assert result.stderr == (f"git-digest: error: digest.format: {value!r} is not a format gitdigest writes"
-                                 " (text, markdown, html, json)\n")
+                                 " (text, short, markdown, html, json)\n")
         assert result.stdout == ""

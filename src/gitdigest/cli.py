@@ -10,7 +10,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from gitdigest.mail import archive as archive_mod
 from gitdigest.model import Format
 from gitdigest.render import FORMATS, terminal
 from gitdigest.render.common import clean
+
+if TYPE_CHECKING:
+    from gitdigest.series import select
 
 # The pipeline (digest) and the renderers are imported by the commands that use them:
 # the pre-push hook, run on every push, needs neither.
@@ -80,10 +83,22 @@ class DigestGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or args[0] not in self.commands:
-            args = ["report", *args]
+            args = ["report", *_pathspecs(args, self.commands["report"])]
         # As in git, a bare `--color` means always, and WHEN is only ever given as `--color=WHEN`.
         args = ["--color=always" if arg == "--color" else arg for arg in args]
         return super().parse_args(ctx, args)
+
+
+class ReportCommand(click.Command):
+    """The report: its help ends with the other commands, so that `git digest -h` shows them all."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        group = ctx.parent.command if ctx.parent else None
+        if isinstance(group, click.Group):
+            rows = [(name, cmd.get_short_help_str(60)) for name, cmd in group.commands.items() if name != "report"]
+            with formatter.section("Commands (git digest COMMAND -h)"):
+                formatter.write_dl(rows)
+        super().format_epilog(ctx, formatter)
 
 
 @click.group(cls=DigestGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,10 +106,10 @@ def digest_command() -> None:
     """Digest a mailing list's public-inbox archive."""
 
 
-@digest_command.command(context_settings={"help_option_names": ["-h", "--help"]})
+@digest_command.command(cls=ReportCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("range_", metavar="[A..B]", required=False)
-@click.option("--archive", type=click.Path(path_type=Path), help="The public-inbox archive (default: digest.archive, else the current directory).")
-@click.option("--since", help="Start of the period (a date, or git's '2 weeks ago').")
+@click.option("--archive", type=click.Path(path_type=Path), multiple=True, help="The public-inbox archive; more than once, one digest over several lists (default: digest.archive, else the current directory).")
+@click.option("--since", help="Start of the period (a date, or git's '2 weeks ago'); 'last': where the previous digest of these archives and filters ended.")
 @click.option("--until", help="End of the period (exclusive).")
 @click.option("--mbox", type=click.Path(path_type=Path), help="Read an mbox file or maildir instead of an archive.")
 @click.option("--tree", type=click.Path(path_type=Path), help="The code tree to find merged patches in (default: digest.tree; in a tree, A..B are its commits).")
@@ -107,20 +122,26 @@ def digest_command() -> None:
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), metavar="[=WHEN]", help="Colour the text report: auto (a terminal), always or never (default: color.digest, then color.ui).")
 @click.option("--no-color", is_flag=True, help="Never colour (--color=never).")
 @click.option("--no-pager", is_flag=True, help="Do not page the report through git's pager on a terminal.")
+@click.option("--author", "authors", multiple=True, metavar="PATTERN", help="Keep the series whose author's name or address matches PATTERN (a regex, any case; repeatable).")
+@click.option("--status", "statuses", multiple=True, metavar="S[,S...]", help="Keep the series of these statuses: new, revised, superseded, merged, partially-merged.")
+@click.option("--maintainer", "sections", multiple=True, metavar="SECTION", help="Keep the series touching this MAINTAINERS section of the tree (repeatable; default: digest.maintainer).")
+@click.option("--pathspec", "pathspecs", multiple=True, hidden=True, help="What `-- PATH...` gives.")
 @click.option("-v", "--verbose", is_flag=True, help="Name each skipped message and why.")
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show a traceback on internal errors.")
 @click.version_option(__version__, "--version", prog_name="git-digest")
 def report(
-    range_: str | None, archive: Path | None, since: str | None, until: str | None, mbox: Path | None,
+    range_: str | None, archive: tuple[Path, ...], since: str | None, until: str | None, mbox: Path | None,
     tree: Path | None, tree_range: str | None, online: bool | None, index_path: Path | None, fmt: str | None,
-    output: Path | None, list_name: str, color: str | None, no_color: bool, no_pager: bool, verbose: bool,
-    show_traceback: bool,
+    output: Path | None, list_name: str, color: str | None, no_color: bool, no_pager: bool,
+    authors: tuple[str, ...], statuses: tuple[str, ...], sections: tuple[str, ...], pathspecs: tuple[str, ...],
+    verbose: bool, show_traceback: bool,
 ) -> None:
     """Digest the patches posted to a mailing list between A and B.
 
     A..B are commits of the list's public-inbox archive; inside a code tree, with the
     archive named, they are tree commits and the report says what was merged.
-    --since/--until take dates instead, and --mbox reads a mailbox. `git digest --help`
+    --since/--until take dates instead, and --mbox reads a mailbox. `-- PATH...` keeps
+    the series whose patches touch those paths (git's pathspecs). `git digest --help`
     opens the manual.
     """
     try:
@@ -134,10 +155,13 @@ def report(
 
     progress = Progress(sys.stderr.isatty())
     try:
+        tops = _archives(archive, config)
         request = pipeline.Request(
-            archive=_archive(archive, config),
+            archive=tops[0] if tops else None,
+            archives=tops if len(tops) > 1 else (),
+            since_last=since == "last",
             range=range_,
-            since=settings.parse_date(since) if since else None,
+            since=settings.parse_date(since) if since and since != "last" else None,
             until=settings.parse_date(until) if until else None,
             mbox=mbox,
             list_name=list_name or config.list_name,
@@ -152,6 +176,7 @@ def report(
             orgmap=config.orgmap,
             tree_web=config.tree_web,
             online=config.lore if (config.online if online is None else online) else None,
+            filter=_filter(pathspecs, sections or config.maintainers, authors, statuses, tree or config.tree),
         )
         result = pipeline.run(request, progress, _note)
     except (GitDigestError, OSError, UnicodeError) as err:
@@ -173,6 +198,69 @@ def report(
         _show(render(result, fmt), fmt, output, "never" if no_color else color, not no_pager)
     except (GitDigestError, OSError) as err:
         raise Failure(str(err)) from err
+
+
+@digest_command.command("show", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("asked", metavar="MSGID|LORE-URL|SUBJECT-WORDS", nargs=-1, required=True)
+@click.option("--archive", type=click.Path(path_type=Path), help="The public-inbox archive (default: digest.archive, else the current directory).")
+@click.option("--tree", type=click.Path(path_type=Path), help="The code tree to find the merged patches in (default: digest.tree).")
+@click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False), help="The index file (default: digest.index).")
+@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "html", "json")), default=None, help="Output format (default: text).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the story to FILE instead of stdout.")
+@click.option("--list-name", default="", help="The list's name in links (default: digest.listName, else from the archive).")
+@click.option("--no-pager", is_flag=True, help="Do not page the story through git's pager on a terminal.")
+def show_command(
+    asked: tuple[str, ...], archive: Path | None, tree: Path | None, index_path: Path | None, fmt: str | None,
+    output: Path | None, list_name: str, no_pager: bool,
+) -> None:
+    """One series' story: its revisions, what changed between them, who reviewed which, what landed."""
+    from gitdigest import pipeline
+    from gitdigest.render import story
+
+    progress = Progress(sys.stderr.isatty())
+    try:
+        config = settings.load(Path.cwd())
+        request = pipeline.Request(
+            archive=_archive(archive, config),
+            list_name=list_name or config.list_name,
+            cache=settings.cache_dir(),
+            tree=tree or config.tree,
+            tree_refs=config.tree_refs,
+            max_message_size=config.max_message_size,
+            index=index_path or config.index,
+            tree_web=config.tree_web,
+        )
+        told = pipeline.show(request, " ".join(asked), progress, _note)
+    except (GitDigestError, OSError, UnicodeError) as err:
+        raise Failure(str(err)) from err
+    finally:
+        progress.close()
+    fmt = fmt or ("text" if config.format in (Format.SHORT, Format.TEXT) else config.format.value)
+    try:
+        _show(story.render(told, fmt), None, output, "never", not no_pager)
+    except (GitDigestError, OSError) as err:
+        raise Failure(str(err)) from err
+
+
+@digest_command.command("maintainers", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("word", required=False, default="")
+@click.option("--tree", type=click.Path(path_type=Path), help="The code tree whose MAINTAINERS to read (default: digest.tree, else the current directory).")
+def maintainers_command(word: str, tree: Path | None) -> None:
+    """List the MAINTAINERS sections whose name holds WORD, with their F:, X: and N: lines."""
+    from gitdigest.tree import maintainers
+
+    try:
+        config = settings.load(Path.cwd())
+        found = maintainers.find(maintainers.read(tree or config.tree or Path.cwd()), word)
+    except (GitDigestError, OSError) as err:
+        raise Failure(str(err)) from err
+    if not found:
+        raise Failure(f"no MAINTAINERS section's name holds {word!r}")
+    for section in found:
+        click.echo(clean(section.name))
+        for kind, values in (("F", section.given_files), ("X", section.given_excludes), ("N", section.regexes)):
+            for value in values:
+                click.echo(clean(f"\t{kind}:\t{value}"))
 
 
 @digest_command.command("index", context_settings={"help_option_names": ["-h", "--help"]})
@@ -252,16 +340,55 @@ def hook_pre_push(args: tuple[str, ...]) -> None:
         raise Refused(f"{outcome.reason}; `git push --no-verify` pushes anyway")
 
 
+def _pathspecs(args: list[str], command: click.Command) -> list[str]:
+    """`[A..B] -- PATH...` as git log has it: after `--` come pathspecs (`--pathspec PATH`).
+    With no period before `--` (no range, --since, --until, --mbox), the first word after
+    it is still the range, as `git digest -- A..B` always read it."""
+    if "--" not in args:
+        return args
+    cut = args.index("--")
+    before, after = args[:cut], args[cut + 1 :]
+    if after and not _has_period(before, command):
+        before, after = [*before, "--", after[0]], after[1:]
+    return [*before, *(word for path in after for word in ("--pathspec", path))]
+
+
+def _has_period(args: list[str], command: click.Command) -> bool:
+    """The words before `--` give a range or a period option."""
+    valued = {opt for p in command.params if isinstance(p, click.Option) and not p.is_flag for opt in p.opts}
+    words = iter(args)
+    for word in words:
+        name = word.split("=", 1)[0]
+        if name in ("--since", "--until", "--mbox"):
+            return True
+        if word in valued:
+            next(words, None)
+        elif not word.startswith("-"):
+            return True
+    return False
+
+
+def _filter(
+    paths: tuple[str, ...], names: tuple[str, ...], authors: tuple[str, ...], statuses: tuple[str, ...], tree: Path | None,
+) -> select.Filter:
+    """The series filter the options ask for; MAINTAINERS read from the tree only when a section is named."""
+    from gitdigest.series import select
+    from gitdigest.tree import maintainers
+
+    sections = maintainers.named(maintainers.read(tree or Path.cwd()), names) if names else ()
+    return select.make(paths, sections, authors, statuses)
+
+
 def _note(text: str) -> None:
     """Tell the user something worth knowing that is not an error (an index rebuilt)."""
     click.echo(clean(f"git-digest: note: {text}"), err=True)
 
 
-def _show(text: str, fmt: Format, output: Path | None, color: str | None, pager: bool) -> None:
+def _show(text: str, fmt: Format | None, output: Path | None, color: str | None, pager: bool) -> None:
     """Write the report to FILE, or to stdout: on a terminal through git's pager, in colour as git decides."""
     cwd = Path.cwd()
     tty = output is None and sys.stdout.isatty()
-    if fmt is Format.TEXT and terminal.color_wanted(color, cwd, tty):
+    if fmt in (Format.TEXT, Format.SHORT) and terminal.color_wanted(color, cwd, tty):
         from gitdigest.render.color import paint
 
         text = paint(text)
@@ -272,6 +399,13 @@ def _show(text: str, fmt: Format, output: Path | None, color: str | None, pager:
         terminal.page(text, command)
     else:
         click.echo(text, nl=False, color=True)
+
+
+def _archives(given: tuple[Path, ...], config: settings.Settings) -> tuple[Path, ...]:
+    """Every --archive, else none when the current directory is an archive, else every digest.archive."""
+    if given or archive_mod.is_archive(Path.cwd()):
+        return given
+    return config.archives
 
 
 def _archive(given: Path | None, config: settings.Settings) -> Path | None:

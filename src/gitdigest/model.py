@@ -119,6 +119,7 @@ class Format(str, enum.Enum):
     """An output format: `--format` and `digest.format`; each a module of `render`."""
 
     TEXT = "text"
+    SHORT = "short"
     MARKDOWN = "markdown"
     HTML = "html"
     JSON = "json"
@@ -533,6 +534,8 @@ class Period:
     """Messages online mode fetched from lore in this run (earlier runs' are in the index)."""
     offline: str = ""
     """Why part of the digest is offline-only (lore unreachable, timed out ...); '' when none is."""
+    filter: str = ""
+    """What the digest was narrowed to (pathspecs, MAINTAINERS sections, authors, statuses); '' when nothing."""
 
 
 @dataclass(frozen=True)
@@ -550,6 +553,8 @@ class Digest:
     left_out: tuple[Message, ...] = ()
     """The period's tagged mail (`[...]`, not a reply) that no series holds: neither a patch,
     a cover letter nor a pull request. Counted in the report, named by `-v`, never dropped unseen."""
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """By revision key, the lists a series went to, when the digest spans several; else empty."""
 
 
 @dataclass(frozen=True)
@@ -560,6 +565,8 @@ class Parsed:
     body: str
     description: str | None
     """The commit message or cover letter text (`description(body)`); None for a reply."""
+    paths: tuple[str, ...] = ()
+    """The paths its diff touches (none for a reply: a quoted diff is not a patch)."""
 
 
 @dataclass(frozen=True)

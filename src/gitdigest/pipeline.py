@@ -14,15 +14,17 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from gitdigest import index, settings
-from gitdigest.errors import EmptyPeriodError
-from gitdigest.index import Index, Update, corpus, ingest
+from gitdigest.errors import EmptyPeriodError, RangeError
+from gitdigest.index import Index, Update, corpus, ingest, union
 from gitdigest.mail import archive, messages, parsing, senders
 from gitdigest.model import (
     MAX_MESSAGE_SIZE,
     Digest,
     LoreConfig,
+    Match,
     Message,
     MessageText,
     Parsed,
@@ -37,13 +39,16 @@ from gitdigest.model import (
 )
 from gitdigest.online import fetch, lore
 from gitdigest.people import identity, reviews, stats
-from gitdigest.series import classify, grouping
+from gitdigest.series import classify, grouping, select, story
 from gitdigest.tree import codetree, match, provenance
 
 Progress = Callable[[str, int, int], None]
 Note = Callable[[str], None]
 Earlier = Callable[[frozenset[str], datetime.datetime], frozenset[str] | None]
 """Which of these authors sent a patch before this date; None when the source holds nothing earlier."""
+T = TypeVar("T")
+Settle = Callable[[tuple[SeriesReport, ...]], tuple[SeriesReport, ...]]
+"""The reports with what of them landed in the code tree (merged, partially merged)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,13 @@ class Request:
     """A commit's web page, `%s` for its id (digest.treeWeb), for links in the HTML report."""
     online: LoreConfig | None = None
     """Where online mode fetches what the archive lacks (--online, digest.online); None: offline."""
+    filter: select.Filter = select.EVERYTHING
+    """The series to keep (pathspecs, MAINTAINERS sections, authors, statuses); empty: all."""
+    archives: tuple[Path, ...] = ()
+    """Several archives (--archive more than once, digest.archive multi-valued): one digest
+    over their union; empty: `archive` alone."""
+    since_last: bool = False
+    """`--since last`: start where the previous digest of these archives and filters ended."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,18 @@ class Loaded:
 
     messages: tuple[Message, ...]
     skipped: tuple[Skipped, ...]
+    paths: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """The paths each patch's diff touches, by message-id."""
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """What happens to the classified reports before the tables count them."""
+
+    filter: select.Filter = select.EVERYTHING
+    paths_of: select.PathsOf = lambda _ids: {}
+    settle: Settle | None = None
+    """Merged-detection against the code tree, which a status filter must see first."""
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -108,10 +132,23 @@ def run(request: Request, progress: Progress = _quiet, note: Note = _silent) -> 
         return _run_mbox(request, progress, people)
     if _lore_only(request):
         return _run_lore(request, note, people)
-    arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
+    tops = request.archives or (request.archive or Path.cwd(),)
+    archs = tuple(archive.open_archive(top, request.cache) for top in tops)
+    if len(archs) > 1 and request.range:
+        raise RangeError("A..B names one archive's commits: give several archives a period (--since/--until)")
+    if len(archs) > 1 and request.index is not None:
+        raise RangeError("--index names one archive's index: with several archives each keeps its own")
+    return _with_indexes(request, archs, note, lambda idxs: _read(request, archs, idxs, progress, note, people))
+
+
+def _with_indexes(request: Request, archs: Sequence[archive.Archive], note: Note, work: Callable[[tuple[Index, ...]], T], opened: tuple[Index, ...] = ()) -> T:
+    """Run `work` with every archive's index open (each its own file, each rebuilt if damaged)."""
+    if len(opened) == len(archs):
+        return work(opened)
+    arch = archs[len(opened)]
     path = corpus.index_path(request.index, request.cache, arch)
-    work = lambda idx: _finish(_read(request, arch, idx, progress, people), request, idx.tree_patch_ids(), lists=idx.list_senders)
-    return corpus.with_index(arch, path, request.max_message_size, note, work)
+    more = lambda idx: _with_indexes(request, archs, note, work, (*opened, idx))
+    return corpus.with_index(arch, path, request.max_message_size, note, more)
 
 
 def update_index(request: Request, progress: Progress = _quiet, note: Note = _silent) -> tuple[Path, Update]:
@@ -121,12 +158,42 @@ def update_index(request: Request, progress: Progress = _quiet, note: Note = _si
     return path, corpus.with_index(arch, path, request.max_message_size, note, lambda idx: ingest.update(idx, arch, progress))
 
 
-def _finish(
-    result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None = None,
-    lists: Callable[[], senders.ListSenders] = lambda: senders.NO_LIST_SENDERS,
-) -> Digest:
-    """With a code tree, what of the digest landed there; `lists` gives the list addresses seen munged."""
-    return _merged(result, request, cache, commits, lists()) if request.tree is not None else result
+def show(request: Request, asked: str, progress: Progress = _quiet, note: Note = _silent) -> story.Story:
+    """The story of the series that holds a message (its id or lore URL), or whose title
+    holds these words (the newest such series)."""
+    wanted = story.query(asked)
+    arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
+
+    def work(idx: Index) -> story.Story:
+        ingest.update(idx, arch, progress)
+        if wanted.msgid:
+            select = lambda i: i.rows_matching([wanted.msgid], [], [])
+        else:
+            select = lambda i: i.rows_titled(wanted.words)
+        found = corpus.gather(idx, select)
+        topic = _topic_of(found, wanted)
+        if topic is None and found.inside:  # a reply: the series it answers
+            answered = {a for m in found.inside for a in m.answers}
+            found = corpus.gather(idx, lambda i: i.rows_matching(answered, [], []))
+            topic = _topic_of(found, story.Query(words=()), answered)
+        if topic is None:
+            raise EmptyPeriodError(f"{asked}: no series in {arch.top} holds it")
+        settle, tree = _settler(request, idx.tree_patch_ids(), lists=idx.list_senders())
+        merged: dict[str, tuple[Match, ...]] = {}
+        if settle is not None:
+            reports = classify.classify((topic,), lambda _rev: True)
+            merged = {r.revision.key: r.merged for r in settle(reports)}
+        name = request.list_name or archive.list_name(arch)
+        return story.tell(topic, found.replies, merged, name, tree, request.tree_web)
+
+    return corpus.with_index(arch, corpus.index_path(request.index, request.cache, arch), request.max_message_size, note, work)
+
+
+def _topic_of(found: corpus.Corpus, wanted: story.Query, among: Iterable[str] = ()) -> Topic | None:
+    """The topic that holds the message asked for (or one of `among`); for title words, the newest one."""
+    ids = {wanted.msgid} if wanted.msgid else set(among) or {m.msgid for m in found.inside}
+    holding = [t for t in found.topics if any(m.msgid in ids for rev in t.revisions for m in rev.messages)]
+    return max(holding, key=lambda t: t.revisions[-1].date, default=None)
 
 
 def _tree_mode(request: Request) -> Request:
@@ -146,59 +213,159 @@ def _tree_mode(request: Request) -> Request:
     )
 
 
-def _merged(
-    result: Digest, request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None,
-    lists: senders.ListSenders,
-) -> Digest:
-    """Each series' patches matched to tree commits (read here unless already read): merged,
-    partially merged, and how; tree authors a list munged are unmunged as in the archive."""
-    assert request.tree is not None
+def _settler(
+    request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None = None,
+    lists: senders.ListSenders = senders.NO_LIST_SENDERS,
+) -> tuple[Settle | None, str]:
+    """How the reports learn what landed in the code tree (its commits read here unless
+    already read), and the tree's description; (None, '') without a tree. Tree authors a
+    list munged (`lists`: the list addresses seen munged) are unmunged as in the archive."""
+    if request.tree is None:
+        return None, ""
     code = codetree.open_tree(request.tree, request.tree_range, request.tree_refs)
     resolve = codetree.canonical(code, lists)
-    if commits is None:
-        earliest = min((r.revision.date for r in result.series), default=None)
-        commits = codetree.commits(code, earliest - codetree.MARGIN if earliest else None, cache, resolve)
-    found = codetree.matches(code, result.series, commits, cache, resolve)
-    period = dataclasses.replace(result.period, tree=code.describe())
-    return dataclasses.replace(result, series=match.settle(result.series, found), period=period)
+
+    def settle(series: tuple[SeriesReport, ...]) -> tuple[SeriesReport, ...]:
+        found_commits = commits
+        if found_commits is None:
+            earliest = min((r.revision.date for r in series), default=None)
+            found_commits = codetree.commits(code, earliest - codetree.MARGIN if earliest else None, cache, resolve)
+        return match.settle(series, codetree.matches(code, series, found_commits, cache, resolve))
+
+    return settle, code.describe()
 
 
-def _read(request: Request, arch: archive.Archive, idx: Index, progress: Progress, people: identity.Identity) -> Digest:
-    """Digest the requested period of an archive, through its index."""
+@dataclass(frozen=True)
+class _Source:
+    """One archive's part of a digest: what its index gave for the period."""
+
+    found: corpus.Corpus
+    selection: archive.Selection
+    online: fetch.Outcome
+    last_row: int
+
+
+def _read(request: Request, archs: Sequence[archive.Archive], idxs: Sequence[Index], progress: Progress, note: Note, people: identity.Identity) -> Digest:
+    """Digest the requested period of one archive or several, each through its index."""
+    key = _since_key(request, archs)
+    sources = [_gather(request, arch, idx, progress, note, key) for arch, idx in zip(archs, idxs)]
+    if not any(s.found.inside or s.found.skipped for s in sources):
+        raise EmptyPeriodError(f"{request.range or _since_last_words(request, idxs, key) or 'the period'}: no messages in {', '.join(str(a.top) for a in archs)}")
+    joined = union.merge([s.found for s in sources])
+    names = [archive.list_name(arch) for arch in archs]
+    owner = lambda msg: joined.owner.get(msg.msgid, 0)
+    settle, tree = _settler(request, idxs[0].tree_patch_ids(), lists=idxs[0].list_senders())
+    first = sources[0]
+    several = len(archs) > 1
+    result = _digest(
+        Period(
+            start="" if several else first.selection.first or "",
+            end="" if several else first.selection.last or "",
+            since=_since(request, idxs, key),
+            until=request.until,
+            list_name=request.list_name or " + ".join(dict.fromkeys(names)),
+            gaps=tuple(gap for arch in archs for gap in arch.gaps),
+            tree_web=request.tree_web,
+            lore=first.online.url,
+            fetched=sum(s.online.fetched for s in sources),
+            offline=first.online.offline,
+            tree=tree,
+            filter=request.filter.describe(),
+        ),
+        joined.corpus.inside,
+        joined.corpus.topics,
+        joined.corpus.replies,
+        joined.corpus.skipped,
+        lambda msg: corpus.text_of(idxs[owner(msg)], archs[owner(msg)], msg),
+        people,
+        lambda emails, before: _earlier(idxs, emails, before),
+        Narrowing(request.filter, lambda ids: _paths_of(idxs, ids), settle),
+    )
+    if request.since_last:
+        now = datetime.datetime.now(datetime.timezone.utc).timestamp()
+        for idx, source in zip(idxs, sources):
+            idx.remember_digest(key, source.last_row, now)
+    if several:
+        lists = {r.revision.key: _lists_of(r, joined.lists, names) for r in result.series}
+        result = dataclasses.replace(result, lists=lists)
+    return result
+
+
+def _gather(request: Request, arch: archive.Archive, idx: Index, progress: Progress, note: Note, key: str) -> _Source:
+    """One archive's period through its index, updated first, and completed from lore in online mode."""
     ingest.update(idx, arch, progress)
+    last_row = idx.last_row()
+    selection = archive.Selection(arch, ())
     if request.range:
         selection = archive.select_range(arch, request.range)
         commits = tuple(_commits(selection))
         select = lambda i: i.rows_of_commits(commits)
+    elif request.since_last and (seen := idx.last_digest(key)) is not None:
+        select = lambda i: i.rows_after(seen[0])
     else:
-        selection = archive.Selection(arch, ())
-        since, until = (d.timestamp() if d else None for d in (request.since, request.until))
-        select = lambda i: i.rows_between(since, until)
+        since = _since(request, (idx,), key)
+        if request.since_last:
+            note(f"{arch.top}: no earlier digest of these archives and filters: this one covers the last week")
+        low, high = (d.timestamp() if d else None for d in (since, request.until))
+        select = lambda i: i.rows_between(low, high)
     found = corpus.gather(idx, select)
-    if not (found.inside or found.skipped):
-        raise EmptyPeriodError(f"{request.range or 'the period'}: no messages in {arch.top}")
-    found, online = fetch.fill(idx, select, found, request.online, request.max_message_size)
-    return _digest(
-        Period(
-            start=selection.first or "",
-            end=selection.last or "",
-            since=request.since,
-            until=request.until,
-            list_name=request.list_name or archive.list_name(arch),
-            gaps=arch.gaps,
-            tree_web=request.tree_web,
-            lore=online.url,
-            fetched=online.fetched,
-            offline=online.offline,
-        ),
-        found.inside,
-        found.topics,
-        found.replies,
-        found.skipped,
-        lambda msg: corpus.text_of(idx, arch, msg),
-        people,
-        lambda emails, before: idx.authors_before(emails, before.timestamp()),
-    )
+    if found.inside or found.skipped:
+        found, online = fetch.fill(idx, select, found, request.online, request.max_message_size)
+    else:
+        online = fetch.Outcome()
+    return _Source(found, selection, online, last_row)
+
+
+FIRST_SINCE_LAST = datetime.timedelta(days=7)
+"""What `--since last` covers the first time, with no earlier digest to start from."""
+
+
+def _since_key(request: Request, archs: Sequence[archive.Archive]) -> str:
+    """The name `--since last` remembers a digest by: its archives and its filters."""
+    tops = sorted(str(arch.top.resolve()) for arch in archs)
+    return f"{'|'.join(tops)}:{request.filter.key()}"
+
+
+def _since(request: Request, idxs: Sequence[Index], key: str) -> datetime.datetime | None:
+    """Where the period starts: --since, or for `--since last` the end of the previous digest
+    (the earliest of the archives'), else a week ago."""
+    if not request.since_last:
+        return request.since
+    seen = [found[1] for idx in idxs if (found := idx.last_digest(key)) is not None]
+    if seen:
+        return datetime.datetime.fromtimestamp(min(seen), tz=datetime.timezone.utc)
+    return datetime.datetime.now(datetime.timezone.utc) - FIRST_SINCE_LAST
+
+
+def _since_last_words(request: Request, idxs: Sequence[Index], key: str) -> str:
+    """`since the last digest (2025-03-05 12:00 UTC)` for an empty `--since last`, else ''."""
+    if not request.since_last:
+        return ""
+    since = _since(request, idxs, key)
+    return f"since the last digest ({since:%Y-%m-%d %H:%M} UTC)" if since else "since the last digest"
+
+
+def _earlier(idxs: Sequence[Index], emails: frozenset[str], before: datetime.datetime) -> frozenset[str] | None:
+    """Which authors sent a patch to any of the lists before `before`; None when no list holds anything that early."""
+    found = [idx.authors_before(emails, before.timestamp()) for idx in idxs]
+    known = [f for f in found if f is not None]
+    return frozenset().union(*known) if known else None
+
+
+def _paths_of(idxs: Sequence[Index], msgids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The paths each patch touches, from whichever index holds it."""
+    wanted = list(msgids)
+    out: dict[str, tuple[str, ...]] = {}
+    for idx in idxs:
+        for msgid, paths in idx.paths_of(wanted).items():
+            out.setdefault(msgid, paths)
+    return out
+
+
+def _lists_of(report: SeriesReport, held: dict[str, frozenset[int]], names: Sequence[str]) -> tuple[str, ...]:
+    """The lists that a series' revision went to: every list that holds one of its messages."""
+    where = {i for m in report.revision.messages for i in held.get(m.msgid, ())}
+    return tuple(dict.fromkeys(names[i] for i in sorted(where)))
 
 
 def _lore_only(request: Request) -> bool:
@@ -225,10 +392,12 @@ def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest
             offline = f" ({online.offline})" if online.offline else ""
             raise EmptyPeriodError(f"{request.range}: no posting of its commits found on {online.url}{offline}")
         name = request.list_name or lore.list_name(online.url)
-        period = Period(list_name=name, tree_web=request.tree_web, lore=online.url, fetched=online.fetched, offline=online.offline)
+        settle, tree = _settler(request, idx.tree_patch_ids(), commits, lists=idx.list_senders())
+        period = Period(list_name=name, tree_web=request.tree_web, lore=online.url, fetched=online.fetched, offline=online.offline, tree=tree,
+                        filter=request.filter.describe())
         text_of = lambda msg: corpus.text_of(idx, store, msg)
-        result = _digest(period, found.inside, found.topics, found.replies, found.skipped, text_of, people)
-        return _finish(result, request, idx.tree_patch_ids(), commits)
+        narrowing = Narrowing(request.filter, idx.paths_of, settle)
+        return _digest(period, found.inside, found.topics, found.replies, found.skipped, text_of, people, None, narrowing)
 
     return corpus.with_index(store, corpus.index_path(None, request.cache, store), request.max_message_size, note, work)
 
@@ -245,10 +414,12 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
         raise EmptyPeriodError(f"{request.mbox}: no messages")
     loaded = load(raws.values(), progress, len(raws), request.max_message_size)
     period = [m for m in loaded.messages if _within(m.date, request.since, request.until)]
+    settle, tree = _settler(request, codetree.MemoryCache(), lists=senders.of_messages(loaded.messages))
+    paths = loaded.paths
     texts = lambda msg: messages.text_of(raws[msg.blob], msg.msgid)
     name = request.list_name or request.mbox.stem
-    result = _digest(
-        Period(since=request.since, until=request.until, list_name=name, tree_web=request.tree_web),
+    return _digest(
+        Period(since=request.since, until=request.until, list_name=name, tree_web=request.tree_web, tree=tree, filter=request.filter.describe()),
         period,
         grouping.topics(grouping.postings(loaded.messages)),
         loaded.messages,
@@ -256,8 +427,8 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
         texts,
         people,
         lambda emails, before: reviews.authors_before(loaded.messages, emails, before),
+        Narrowing(request.filter, lambda ids: {i: paths[i] for i in ids if i in paths}, settle),
     )
-    return _finish(result, request, codetree.MemoryCache(), lists=lambda: senders.of_messages(loaded.messages))
 
 
 def _within(when: datetime.datetime, since: datetime.datetime | None, until: datetime.datetime | None) -> bool:
@@ -275,8 +446,9 @@ def load(
     # public-inbox's `d` blob is the removed message's own blob (V2Writable keeps the raw bytes).
     removed = {raw.blob for raw in given if raw.removed}
     results = parsing.parse_all(given, limit, progress, total)
-    kept = [r.message for r in results if isinstance(r, Parsed) and r.message.blob not in removed]
-    return Loaded(tuple(kept), tuple(r for r in results if isinstance(r, Skipped)))
+    kept = [r for r in results if isinstance(r, Parsed) and r.message.blob not in removed]
+    paths = {p.message.msgid: p.paths for p in kept if p.message.is_patch}
+    return Loaded(tuple(p.message for p in kept), tuple(r for r in results if isinstance(r, Skipped)), paths)
 
 
 def _digest(
@@ -288,16 +460,24 @@ def _digest(
     text_of: Callable[[Message], MessageText],
     people: identity.Identity = identity.NO_IDENTITY,
     earlier: Earlier | None = None,
+    narrowing: Narrowing = Narrowing(),
 ) -> Digest:
     """The digest of `inside`, given every topic with a revision in it, the messages
-    that may reply to those revisions, and who sent patches before the period."""
+    that may reply to those revisions, and who sent patches before the period; with a
+    filter, of the series it keeps and the messages that belong to them."""
     if not inside:
         raise EmptyPeriodError("the period holds no messages that could be read")
     inside_ids = {m.msgid for m in inside}
     in_period = lambda rev: any(m.msgid in inside_ids for m in rev.messages)
     reports = classify.classify(topics, in_period)
-    shown = [r.revision for r in reports]
     dates = sorted(m.date for m in inside)
+    if narrowing.settle is not None:
+        reports = narrowing.settle(reports)
+    if narrowing.filter.active:
+        reports = select.narrow(reports, narrowing.filter, narrowing.paths_of)
+        inside = select.related(inside, reports)
+        replies = select.related(replies, reports)
+    shown = [r.revision for r in reports]
     period = dataclasses.replace(
         period, since=period.since or dates[0], until=period.until or dates[-1]
     )

@@ -49,6 +49,10 @@ class Settings:
     """`digest.hook.block`: the pre-push hook refuses a push that carries a superseded revision."""
     hook_block_unposted: bool = False
     """`digest.hook.blockUnposted`: the pre-push hook also refuses commits never posted to the list."""
+    maintainers: tuple[str, ...] = ()
+    """`digest.maintainer` (may be given more than once): the MAINTAINERS sections a digest keeps."""
+    archives: tuple[Path, ...] = ()
+    """Every `digest.archive` value, for a digest over several lists (`archive` is the last)."""
 
 
 def load(cwd: Path) -> Settings:
@@ -75,6 +79,8 @@ def load(cwd: Path) -> Settings:
         ),
         hook_block=_bool("digest.hook.block", values.get("digest.hook.block")),
         hook_block_unposted=_bool("digest.hook.blockUnposted", values.get("digest.hook.blockunposted")),
+        maintainers=tuple(v for v in every.get("digest.maintainer", []) if v.strip()),
+        archives=tuple(Path(v).expanduser() for v in every.get("digest.archive", []) if v),
     )
 
 

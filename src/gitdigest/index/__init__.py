@@ -12,6 +12,7 @@ update, and so two updates never interleave: the second finds the work done.
     codec.py    Message and Topic records <-> stored rows, and the code fingerprint
     ingest.py   archive commits -> rows: what is new, parsed on every core
     corpus.py   what a digest reads: the period's messages, their topics, replies
+    union.py    several lists' corpora as one, each message once by Message-ID
 """
 
 from gitdigest.index.caches import CachedTopic, LoreAnswers, Topics, TreePatchIds

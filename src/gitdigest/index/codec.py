@@ -64,6 +64,8 @@ class Row:
     """The commit message or cover letter text, for what a report prints in full."""
     answers: tuple[str, ...]
     """The message-ids it replies to or references."""
+    paths: tuple[str, ...] = ()
+    """The paths its diff touches (the `touched` table: what pathspec filters query)."""
 
 
 def parsed_row(parsed: Parsed, time: int) -> Row:
@@ -72,7 +74,7 @@ def parsed_row(parsed: Parsed, time: int) -> Row:
     answers = tuple(dict.fromkeys(((message.in_reply_to,) if message.in_reply_to else ()) + message.references))
     return Row(
         message.epoch, message.commit, message.blob, time, message.msgid, False, None,
-        encode(message), parsed.description, answers,
+        encode(message), parsed.description, answers, parsed.paths,
     )
 
 

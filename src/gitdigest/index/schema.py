@@ -47,6 +47,12 @@ CREATE TABLE tree_patch_ids (
     commit_id TEXT NOT NULL, context INTEGER NOT NULL, patch_id TEXT,
     PRIMARY KEY (commit_id, context)
 ) WITHOUT ROWID;
+CREATE TABLE touched (            -- the paths each patch's diff touches: what pathspecs select by
+    msgid TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (msgid, path)
+) WITHOUT ROWID;
+CREATE TABLE last_digest (        -- where the previous digest of an archive and filter set ended (--since last)
+    key TEXT PRIMARY KEY, seq INTEGER NOT NULL, time INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE lore_asked (         -- online mode: what lore was asked, and the message-ids it answered
     query TEXT PRIMARY KEY, time INTEGER NOT NULL, msgids TEXT NOT NULL
 ) WITHOUT ROWID;

@@ -141,6 +141,10 @@ class Index:
             "INSERT INTO answers VALUES (?, ?)",
             ((target, first + i) for i, r in enumerate(found) for target in r.answers),
         )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO touched VALUES (?, ?)",
+            ((r.msgid, path) for r in found if r.msgid for path in r.paths),
+        )
         self._bump()
 
     def mark_updated(self) -> None:
@@ -214,6 +218,12 @@ class Index:
             f" OR {TITLE} IN (SELECT lower(value) FROM json_each(?))"
         )
         return self._rows(where, (json_list(msgids), json_list(patch_ids), json_list(titles)))
+
+    def rows_titled(self, words: Sequence[str]) -> Rows:
+        """The patches and cover letters whose title holds every one of `words` (in any case)."""
+        where = " AND ".join([f"instr({TITLE}, lower(?)) > 0"] * len(words)) or "1"
+        where += " AND NOT json_extract(record, '$.subject.is_reply')"
+        return self._rows(where, tuple(words))
 
     def _rows(self, where: str, params: tuple[object, ...]) -> Rows:
         query = f"SELECT seq, msgid, blob, commit_id, skipped FROM messages WHERE {where} ORDER BY epoch, seq"
@@ -300,6 +310,36 @@ class Index:
             if self.db.execute("SELECT 1 FROM messages WHERE time < ? AND record IS NOT NULL LIMIT 1", (until,)).fetchone() is None:
                 return None
             return frozenset(e for (e,) in self.db.execute(query, (until, json_list(emails))))
+
+    def paths_of(self, msgids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The paths the diffs of these messages touch, by message-id: one indexed query."""
+        query = "SELECT msgid, path FROM touched WHERE msgid IN (SELECT value FROM json_each(?))"
+        found: dict[str, list[str]] = {}
+        with guarded(self.path):
+            for msgid, path in self.db.execute(query, (json_list(msgids),)):
+                found.setdefault(msgid, []).append(path)
+        return {msgid: tuple(paths) for msgid, paths in found.items()}
+
+    def last_digest(self, key: str) -> tuple[int, float] | None:
+        """Where the previous digest of this archive set and filter set ended: the last row
+        it saw and when it ran; None: never (--since last)."""
+        with guarded(self.path):
+            row = self.db.execute("SELECT seq, time FROM last_digest WHERE key = ?", (key,)).fetchone()
+        return (int(row[0]), float(row[1])) if row else None
+
+    def remember_digest(self, key: str, seq: int, when: float) -> None:
+        """Remember where this digest ended, for the next `--since last` of the same sets."""
+        with self.lock.held(), guarded(self.path), self.writing():
+            self.db.execute("INSERT OR REPLACE INTO last_digest VALUES (?, ?, ?)", (key, seq, int(when)))
+
+    def last_row(self) -> int:
+        """The newest row of the archive's messages (rows grow in archive order; lore's are left out)."""
+        with guarded(self.path):
+            return self.db.execute(f"SELECT coalesce(max(seq), 0) FROM messages WHERE epoch != {LORE_EPOCH}").fetchone()[0]
+
+    def rows_after(self, seq: int) -> Rows:
+        """The archive's messages indexed after row `seq`: what it gained since (not lore's)."""
+        return self._rows(f"seq > ? AND epoch != {LORE_EPOCH}", (seq,))
 
     def description(self, message: Message) -> str | None:
         """The text a report prints for a patch or cover letter, when the index kept it."""

@@ -22,7 +22,7 @@ from email.policy import compat32
 from types import ModuleType
 from typing import Any
 
-from gitdigest.mail import senders
+from gitdigest.mail import diffpaths, senders
 from gitdigest.model import (
     MAX_MESSAGE_SIZE,
     Message,
@@ -164,7 +164,7 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
         epoch=raw.epoch,
         via=sender.via,
     )
-    return Parsed(message, body, shown)
+    return Parsed(message, body, shown, diffpaths.touched(body) if message.is_patch else ())
 
 
 def email_of(data: bytes) -> email.message.Message:

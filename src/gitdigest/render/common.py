@@ -134,6 +134,12 @@ def row_note(report: SeriesReport) -> str:
     return " ".join(x for x in (flags(report.revision), superseded_note(report)) if x)
 
 
+def lists_note(digest: Digest, report: SeriesReport) -> str:
+    """`lists: kvm, kvmarm` when the digest spans several lists, else ''."""
+    names = digest.lists.get(report.revision.key, ())
+    return f"lists: {', '.join(names)}" if names else ""
+
+
 def more_note(hidden: int, hidden_at: int = 0, dots: str = "…") -> str:
     """`… and 4 more with 2 each`: the rows a table leaves out (`dots` is `...` in plain text)."""
     return f"{dots} and {hidden} more" + (f" with {hidden_at} each" if hidden_at else "")
@@ -142,7 +148,8 @@ def more_note(hidden: int, hidden_at: int = 0, dots: str = "…") -> str:
 def header_notes(digest: Digest) -> list[str]:
     """What a reader must know before trusting the report: online mode, and what the archive lacks."""
     note = online_note(digest)
-    return ([note] if note else []) + [f"Note: incomplete archive: {gap}" for gap in digest.period.gaps]
+    narrowed = [f"Filter: {digest.period.filter} (the tables count only these series)"] if digest.period.filter else []
+    return narrowed + ([note] if note else []) + [f"Note: incomplete archive: {gap}" for gap in digest.period.gaps]
 
 
 def online_note(digest: Digest) -> str:

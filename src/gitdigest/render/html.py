@@ -18,6 +18,7 @@ from gitdigest.render.common import (
     day,
     header_notes,
     label,
+    lists_note,
     merged_how,
     merged_ids,
     revision_history,
@@ -200,7 +201,7 @@ def _patch_row(digest: Digest, report: SeriesReport) -> dict[str, object]:
         "author": rev.author.name,
         "subject": rev.subject,
         "link": revision_url(digest.period, rev),
-        "note": row_note(report),
+        "note": "; ".join(x for x in (row_note(report), lists_note(digest, report)) if x),
         "merged": [(c, commit_url(digest, c)) for c in merged_ids(report)],
         "how": merged_how(report),
     }

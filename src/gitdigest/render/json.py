@@ -44,7 +44,7 @@ def as_dict(digest: Digest) -> dict[str, Any]:
         "tree": period.tree or None,
         "gaps": list(period.gaps),
         "online": {"url": period.lore, "fetched": period.fetched, "offline": period.offline or None} if period.lore else None,
-        "series": [_series(r) for r in digest.series],
+        "series": [_series(r) | ({"lists": list(digest.lists.get(r.revision.key, ()))} if digest.lists else {}) for r in digest.series],
         "contributors": [_count(c) for c in digest.stats.contributors],
         "domains": [{"domain": c.key, "count": c.count} for c in digest.stats.domains],
         "reviewers": [_count(c) for c in digest.stats.reviewers],

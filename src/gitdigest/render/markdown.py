@@ -12,6 +12,7 @@ from gitdigest.render.common import (
     day,
     header_notes,
     label,
+    lists_note,
     merged_commits,
     merged_how,
     more_note,
@@ -35,7 +36,7 @@ def render(digest: Digest) -> str:
         *_rich(people_tables(digest)),
         "## Patch list",
         "",
-        *_patch_list(digest.series, bool(digest.period.tree)),
+        *_patch_list(digest.series, bool(digest.period.tree), digest),
         "## Patch commit messages",
         "",
         *_commit_messages(digest),
@@ -63,13 +64,13 @@ def _table(heading: str, column: str, rows: Sequence[Count], name: Callable[[Cou
     return out + [""]
 
 
-def _patch_list(reports: Sequence[SeriesReport], with_tree: bool = False) -> list[str]:
+def _patch_list(reports: Sequence[SeriesReport], with_tree: bool = False, digest: Digest | None = None) -> list[str]:
     out = ["| Status | Date | Revision | Patches | Author | Subject |", "| :--- | :--- | :--- | ---: | :--- | :--- |"]
     if with_tree:
         out = [out[0] + " Merged |", out[1] + " :--- |"]
     for r in reports:
         rev = r.revision
-        note = row_note(r)
+        note = "; ".join(x for x in (row_note(r), lists_note(digest, r) if digest else "") if x)
         out.append(
             f"| {label(r)} | {day(rev.date)} | {_cell(revision_history(r))} | {len(rev.patches)}/{rev.total}"
             f" | {_cell(rev.author.name)} | {_cell(rev.subject)}{' (' + _cell(note) + ')' if note else ''} |"

@@ -13,6 +13,7 @@ from gitdigest.render.common import (
     earlier_revisions,
     header_notes,
     label,
+    lists_note,
     merged_commits,
     merged_how,
     more_note,
@@ -22,6 +23,7 @@ from gitdigest.render.common import (
     tag,
     title,
 )
+from gitdigest.render.links import revision_url
 
 RULE = "-" * 70
 
@@ -38,7 +40,7 @@ def render(digest: Digest) -> str:
         *_table(f"Top {TOP} contributors (by patch author)", digest.stats.contributors, _person),
         "===== Patch list in this time period =====",
         "",
-        *_patch_list(digest.series),
+        *_patch_list(digest.series, digest),
         "",
         "===== Patch Commit Messages ====",
         "",
@@ -68,7 +70,7 @@ def _table(heading: str, rows: Sequence[Count], line: Callable[[Count], str]) ->
     return out + [""]
 
 
-def _patch_list(reports: Sequence[SeriesReport]) -> list[str]:
+def _patch_list(reports: Sequence[SeriesReport], digest: Digest) -> list[str]:
     if not reports:
         return ["(no series in this period)"]
     width = max(len(label(r)) for r in reports)
@@ -77,6 +79,8 @@ def _patch_list(reports: Sequence[SeriesReport]) -> list[str]:
         out.append(_row(report, width))
         if report.merged:
             out.append(_merged_line(report, width))
+        if digest.lists:
+            out.append(" " * (width + 2) + clean(lists_note(digest, report)))
     return out
 
 
@@ -121,7 +125,12 @@ def _exist_skip(report: SeriesReport) -> list[str]:
 def _series_text(digest: Digest, report: SeriesReport) -> list[str]:
     word = "New:  " if report.status is Status.NEW else "Revised:  "
     rev = report.revision
-    out = [clean(f"{word}{rev.subject}  {revision_history(report)}"), ""]
+    out = [
+        clean(f"{word}{rev.subject}  {revision_history(report)}"),
+        clean(f"Link: {revision_url(digest.period, rev)}"),
+        clean(f"Message-ID: <{rev.key}>"),
+        "",
+    ]
     for msg in rev.messages:
         out += _message_text(digest, msg)
     return out + [RULE, ""]
@@ -153,3 +162,9 @@ def _footer(digest: Digest) -> Iterable[str]:
         yield f"{len(digest.skipped)} messages skipped (run with -v to list them)."
     if digest.left_out:
         yield f"{len(digest.left_out)} tagged messages left out: not a patch, cover letter or pull request (-v names them)."
+
+
+# Shared with the short report (render/short.py), which prints the same tables and footer.
+table = _table
+person_row = _person
+footer = _footer
