@@ -120,7 +120,7 @@ def parse(work: Sequence[Chunk], workers: int, least: int = PARALLEL_FROM) -> It
 def parse_chunk(chunk: Chunk) -> list[Row]:
     """Read, parse and patch-id one chunk's messages; the rows in archive order."""
     selection = archive.Selection(chunk.archive, ((chunk.epoch, chunk.commits),))
-    raws = list(archive.read(selection))
+    raws = list(archive.read(selection, chunk.limit))
     results = [messages.parse_full(raw, chunk.limit) for raw in raws]
     stamped = iter(patchid.stamp([r for r in results if isinstance(r, messages.Parsed)]))
     rows = []

@@ -268,43 +268,74 @@ def select_dates(
     return Selection(archive, tuple(picked))
 
 
-def read(selection: Selection) -> Iterator[RawMessage]:
-    """The messages the selected commits add (or remove), in archive order."""
+def read(selection: Selection, limit: int | None = None) -> Iterator[RawMessage]:
+    """The messages the selected commits add (or remove), in archive order; a blob larger
+    than `limit` bytes (by its object header) is not read, nor is a damaged one."""
     for epoch, ids in selection.commits:
         repo = repository(epoch)
         reader = _read_v2 if selection.archive.layout == 2 else _read_v1
         for cid in ids:
-            yield from reader(repo, repo[cid].peel(pygit2.Commit), epoch.number)
+            try:
+                commit = repo[cid].peel(pygit2.Commit)
+            except (KeyError, pygit2.GitError, ValueError) as err:
+                # A commit the selection found, unreadable now: a damaged pack.
+                yield RawMessage(b"", cid, cid, epoch.number, unread=f"damaged archive commit: {_why(err)}")
+                continue
+            yield from reader(repo, commit, epoch.number, limit)
 
 
-def _read_v2(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iterator[RawMessage]:
-    tree = commit.tree
+def _read_v2(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int, limit: int | None) -> Iterator[RawMessage]:
+    try:
+        tree = commit.tree
+    except (KeyError, pygit2.GitError) as err:
+        yield RawMessage(b"", str(commit.tree_id), str(commit.id), epoch, False, commit.author.time, f"damaged tree: {_why(err)}")
+        return
     for name, removed in (("m", False), ("d", True)):
         if name in tree:
             entry = tree[name]
-            try:
-                data = repo[entry.id].data
-            except KeyError:
-                # A missing blob (a partial or damaged clone): say so, don't stop.
-                data = b""
-            yield RawMessage(data, str(entry.id), str(commit.id), epoch, removed, commit.author.time)
+            data, unread = _blob(repo, entry.id, limit)
+            yield RawMessage(data, str(entry.id), str(commit.id), epoch, removed, commit.author.time, unread)
 
 
-def _read_v1(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iterator[RawMessage]:
-    if commit.parents:
-        diff = repo.diff(commit.parents[0].tree, commit.tree)
-    else:
-        diff = commit.tree.diff_to_tree(swap=True)
-    for delta in diff.deltas:
+def _blob(repo: pygit2.Repository, oid: pygit2.Oid, limit: int | None) -> tuple[bytes, str]:
+    """A blob's bytes, or why they were not read: b"" and "" when it is missing (a partial clone).
+
+    The size comes from the object's header first: a blob that inflates to gigabytes
+    is never read whole."""
+    try:
+        _kind, size = repo.odb.read_header(oid)
+        if limit is not None and size > limit:
+            return b"", f"too large: {size:,} bytes, over digest.maxMessageSize ({limit:,})"
+        return repo.odb.read(oid)[1], ""
+    except KeyError:
+        return b"", ""
+    except (pygit2.GitError, ValueError, OSError, MemoryError) as err:
+        return b"", f"damaged blob: {_why(err)}"
+
+
+def _why(err: BaseException) -> str:
+    """An error's first line, for a skip reason."""
+    text = str(err).strip().splitlines()
+    return text[0][:200] if text else type(err).__name__
+
+
+def _read_v1(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int, limit: int | None) -> Iterator[RawMessage]:
+    try:
+        if commit.parents:
+            diff = repo.diff(commit.parents[0].tree, commit.tree)
+        else:
+            diff = commit.tree.diff_to_tree(swap=True)
+        deltas = list(diff.deltas)
+    except (KeyError, pygit2.GitError) as err:
+        yield RawMessage(b"", str(commit.tree_id), str(commit.id), epoch, False, commit.author.time, f"damaged tree: {_why(err)}")
+        return
+    for delta in deltas:
         removed = delta.status == DeltaStatus.DELETED
         side = delta.old_file if removed else delta.new_file
         if not _V1_NAME.match(side.path):
             continue
-        try:
-            data = repo[side.id].data
-        except KeyError:
-            data = b""
-        yield RawMessage(data, str(side.id), str(commit.id), epoch, removed, commit.author.time)
+        data, unread = _blob(repo, side.id, limit)
+        yield RawMessage(data, str(side.id), str(commit.id), epoch, removed, commit.author.time, unread)
 
 
 def read_mailbox(path: Path) -> Iterator[RawMessage]:

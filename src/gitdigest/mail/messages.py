@@ -63,14 +63,18 @@ _DIFF_START = re.compile(r"^(?:diff --git |--- \S|Index: )", re.M)
 _SIGNATURE = re.compile(r"^-- $", re.M)
 _HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", re.M)
 _PULL = re.compile(r"\bGIT\s+PULL\b", re.I)
+_REFERENCE = re.compile(r"<([^<>\s]+)>")
 _MAX_SUBJECT = 2000
+MAX_REFERENCES = 100
+"""References kept per message: the thread's root and the 99 nearest ancestors."""
 # The patterns of b4's LoreMessage.find_trailers, compiled once (see find_trailers).
-_WRAPPED_FIXES = re.compile(r"^(\S+:\s+[\da-f]+\s+\([^)]+)\n([^\n]+\))", re.M)
-_WRAPPED_ADDRESS = re.compile(r"^(\S+:\s+[^<]+)\n(<[^>]+>)$", re.M)
+# b4's own patterns backtrack (their `[^)]+`, `[^<]+` and `.*\S+` runs cross lines or
+# nest), so each is replaced by the head it starts with and linear code for the rest:
+# see _join_wrapped_fixes, _join_wrapped_address, _split_comment, _has_address.
+_WRAPPED_FIXES_HEAD = re.compile(r"^\S+:\s+[\da-f]+\s+\(", re.M)
+_WRAPPED_ADDRESS_HEAD = re.compile(r"^\S+:\s", re.M)
 _TRAILER_LINE = re.compile(r"^\s*(\w\S+):\s+(\S.*)", re.I)
-_TRAILER_COMMENT = re.compile(r"(.*\S+)(\s+#[^#]+)$")
 _TRAILER_NOTE = re.compile(r"^\s*\[[^]]+]\s*$")
-_ADDRESS = re.compile(r"\S+@\S+\.\S+")
 _URL = re.compile(r"https?://")
 _FIXES_SHA = re.compile(r"^[0-9a-f]{6,}")
 _NOT_TRAILERS = frozenset({"phone", "mail", "email", "e-mail", "prerequisite-message-id"})
@@ -115,6 +119,8 @@ def parse_full(raw: RawMessage, limit: int = MAX_MESSAGE_SIZE) -> Parsed | Skipp
     """Parse one raw message and keep its body, or say why it cannot be used."""
     if raw.removed:
         return Skipped(raw.blob, "removed from the archive", raw.commit)
+    if raw.unread:
+        return Skipped(raw.blob, raw.unread, raw.commit)
     if not raw.data:
         return Skipped(raw.blob, "blob missing from the archive", raw.commit)
     if len(raw.data) > limit:
@@ -312,11 +318,18 @@ def _date(msg: email.message.Message, fallback: int) -> datetime.datetime:
 
 
 def _references(msg: email.message.Message) -> tuple[str, ...]:
+    """The References, each once; cut to MAX_REFERENCES (see references_cut)."""
     seen: dict[str, None] = {}
     for value in msg.get_all("References", []):
-        for ref in re.findall(r"<([^<>\s]+)>", str(value)):
+        for ref in _REFERENCE.findall(str(value)):
             seen.setdefault(ref, None)
-    return tuple(seen)
+    refs = tuple(seen)
+    return refs if len(refs) <= MAX_REFERENCES else refs[:1] + refs[1 - MAX_REFERENCES :]
+
+
+def references_cut(msg: email.message.Message) -> int:
+    """How many References `_references` leaves out."""
+    return max(0, len({r for v in msg.get_all("References", []) for r in _REFERENCE.findall(str(v))}) - MAX_REFERENCES)
 
 
 def _trailers(body: str, is_reply: bool, shown: str | None) -> tuple[Trailer, ...]:
@@ -342,9 +355,9 @@ def find_trailers(text: str, followup: bool = False) -> list:
     """
     b4 = _b4()
     body = text.split("\n-- \n", 1)[0].strip() + "\n"
-    body = _WRAPPED_FIXES.sub(r"\1 \2", body)
-    if "\n<" in body:  # the join's own `\n<`: without it, skip the slow search
-        body = _WRAPPED_ADDRESS.sub(r"\1 \2", body)
+    body = _join_wrapped_fixes(body)
+    if "\n<" in body:  # the join's own `\n<`: without it, nothing to join
+        body = _join_wrapped_address(body)
     trailers: list = []
     seen_other = was_trailer = False
     for line in body.split("\n"):
@@ -354,8 +367,7 @@ def find_trailers(text: str, followup: bool = False) -> list:
             name, value = match.groups()
             if _ignored_trailer(name.lower(), value, seen_other, followup):
                 continue
-            comment = _TRAILER_COMMENT.search(value) if "#" in value else None
-            value, extinfo = comment.groups() if comment else (value, None)
+            value, extinfo = _split_comment(value)
             trailers.append(b4.LoreTrailer(name=name, value=value, extinfo=extinfo))
             was_trailer = True
         elif len(line) > 2 and was_trailer and _TRAILER_NOTE.search(line):
@@ -367,6 +379,103 @@ def find_trailers(text: str, followup: bool = False) -> list:
     return trailers
 
 
+def _join_wrapped_fixes(body: str) -> str:
+    r"""b4's `re.sub(r'^(\S+:\s+[\da-f]+\s+\([^)]+)\n([^\n]+\))', r'\1 \2', body, flags=re.M)`, linear.
+
+    Its `[^)]+` runs from each `Fixes: sha (` to the text's next `)` and backtracks
+    over every newline on the way: quadratic in lines like `a: 1 (`. It can only
+    join at the last newline before that `)` (the line that holds it), up to the
+    last `)` of that line (which may start with one); each position found is reused
+    while it still applies.
+    """
+    out, done, pos = [], 0, 0
+    close = _NextFind(body, ")")
+    while (head := _WRAPPED_FIXES_HEAD.search(body, pos)) is not None:
+        at = head.end()
+        shut = close.at(at)
+        if shut < 0:
+            break  # no `)` after this line, nor after any later one
+        cut, last = close.line_of(shut)
+        if cut < at + 1 or last < 0:
+            pos = head.start() + 1
+            continue
+        out += [body[done:cut], " ", body[cut + 1 : last + 1]]
+        done = pos = last + 1
+    return "".join(out) + body[done:] if out else body
+
+
+def _join_wrapped_address(body: str) -> str:
+    r"""b4's `re.sub(r'^(\S+:\s+[^<]+)\n(<[^>]+>)$', r'\1 \2', body, flags=re.M)`, linear.
+
+    Its `[^<]+` runs from each `Name: ` line to the text's next `<` and backtracks over
+    every newline on the way. It can only join when that `<` starts a line, at least
+    two characters after the `Name:` line's first blank, and its `>` ends a line.
+    """
+    out, done, pos = [], 0, 0
+    opening, closing = _NextFind(body, "<"), _NextFind(body, ">")
+    while (head := _WRAPPED_ADDRESS_HEAD.search(body, pos)) is not None:
+        blank = head.end() - 1
+        less = opening.at(blank)
+        if less < 0:
+            break
+        more = closing.at(less + 1) if body[less - 1] == "\n" and less - 1 >= blank + 2 else -1
+        if more < less + 2 or (more + 1 < len(body) and body[more + 1] != "\n"):
+            pos = head.start() + 1
+            continue
+        out += [body[done : less - 1], " ", body[less : more + 1]]
+        done = pos = more + 1
+    return "".join(out) + body[done:] if out else body
+
+
+class _NextFind:
+    """`text.find(char, start)` for rising starts, each part of the text searched once."""
+
+    def __init__(self, text: str, char: str) -> None:
+        self.text, self.char = text, char
+        self.start, self.found = -1, -1
+        self.lines: dict[int, tuple[int, int]] = {}
+
+    def at(self, start: int) -> int:
+        """The first `char` at or after `start`; -1 when none."""
+        if self.start < 0 or start < self.start or 0 <= self.found < start:
+            self.found = self.text.find(self.char, start)
+        self.start = start
+        return self.found
+
+    def line_of(self, index: int) -> tuple[int, int]:
+        """For the `char` at `index`: the newline before its line (-1 at the top), and the
+        last `char` of its line after that line's first character (-1: none); once per index."""
+        if index not in self.lines:
+            cut = self.text.rfind("\n", 0, index)
+            end = self.text.find("\n", index)
+            self.lines[index] = (cut, self.text.rfind(self.char, cut + 2, end if end >= 0 else len(self.text)))
+        return self.lines[index]
+
+
+def _split_comment(value: str) -> tuple[str, str | None]:
+    r"""b4's `re.search(r'(.*\S+)(\s+#[^#]+)$', value).groups()`, linear (b4's is cubic):
+    the value before the blanks ahead of its last `#`, and the comment; or no comment."""
+    mark = value.rfind("#")
+    if mark < 0 or mark == len(value) - 1:
+        return value, None
+    cut = mark
+    while cut > 0 and value[cut - 1].isspace():
+        cut -= 1
+    if cut == mark or cut == 0:
+        return value, None
+    return value[:cut], value[cut:]
+
+
+def _has_address(value: str) -> bool:
+    r"""Whether b4's `re.search(r'\S+@\S+\.\S+', value)` matches, in linear time: a word
+    with an `@` after its first character and a `.` at least two after it, not last."""
+    for word in value.split():
+        at = word.find("@", 1)
+        if at > 0 and word.rfind(".", 0, len(word) - 1) >= at + 2:
+            return True
+    return False
+
+
 def _ignored_trailer(lname: str, value: str, seen_other: bool, followup: bool) -> bool:
     """Why b4's `find_trailers` passes over a `Name: value` line, in its order."""
     if lname in _NOT_TRAILERS or (seen_other and lname in _HEADER_NAMES):
@@ -374,7 +483,7 @@ def _ignored_trailer(lname: str, value: str, seen_other: bool, followup: bool) -
     if followup:
         if not lname.isascii():
             return True
-        if not _ADDRESS.search(value) and lname not in _NON_PERSON:
+        if not _has_address(value) and lname not in _NON_PERSON:
             return True
         if _URL.search(value) and lname not in _LINKS:
             return True
