@@ -15,6 +15,10 @@ from gitdigest.mail.messages import MAX_MESSAGE_SIZE
 from gitdigest.online import lore
 
 
+HOOK_TIMEOUT = 5.0
+"""The pre-push hook's default time budget, in seconds (the installed stub's too)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """What git config says, with git's own include and scope rules."""
@@ -49,6 +53,8 @@ class Settings:
     """`digest.hook.block`: the pre-push hook refuses a push that carries a superseded revision."""
     hook_block_unposted: bool = False
     """`digest.hook.blockUnposted`: the pre-push hook also refuses commits never posted to the list."""
+    hook_timeout: float = HOOK_TIMEOUT
+    """`digest.hook.timeout`: seconds after which the pre-push hook lets the push go without a summary."""
 
 
 def load(cwd: Path) -> Settings:
@@ -75,7 +81,17 @@ def load(cwd: Path) -> Settings:
         ),
         hook_block=_bool("digest.hook.block", values.get("digest.hook.block")),
         hook_block_unposted=_bool("digest.hook.blockUnposted", values.get("digest.hook.blockunposted")),
+        hook_timeout=_seconds("digest.hook.timeout", values.get("digest.hook.timeout")),
     )
+
+
+def _seconds(key: str, text: str | None) -> float:
+    """A positive whole number of seconds (the hook's sh stub reads the same value)."""
+    if text is None:
+        return HOOK_TIMEOUT
+    if not text.strip().isdigit() or int(text) == 0:
+        raise ConfigError(f"{key}: {text!r} is not a number of seconds (write it as 5)")
+    return float(int(text))
 
 
 def _bool(key: str, text: str | None) -> bool:
