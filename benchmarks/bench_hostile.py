@@ -36,7 +36,7 @@ from pygit2.enums import FileMode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from archives import EpochWriter, build_v2, make_mail  # noqa: E402
+from archives import EpochWriter, build_v2, make_mail
 
 PATCH = (
     "Thing.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\n"

@@ -25,7 +25,7 @@ BIN = Path(sys.executable).parent
 
 def git(*args: str, cwd: Path, env: dict[str, str] | None = None, **run: object) -> subprocess.CompletedProcess[str]:
     """git in the sealed environment plus `env`; the finished process (never checked)."""
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
                           env={**os.environ, "GIT_COMMITTER_DATE": "2025-03-10T12:00:00Z", **(env or {})}, **run)
 
 
@@ -115,9 +115,8 @@ def test_time_out_stops_a_stuck_program(queue: Path, tmp_path: Path) -> None:
 
 
 def test_budget_raises_in_the_main_thread() -> None:
-    with pytest.raises(prepush.OverBudget, match=r"over digest.hook.timeout \(0.2 s\)"):
-        with prepush._budget(0.2):
-            time.sleep(5)
+    with pytest.raises(prepush.OverBudget, match=r"over digest.hook.timeout \(0.2 s\)"), prepush._budget(0.2):
+        time.sleep(5)
     with prepush._budget(0.2):
         pass
     time.sleep(0.3)  # the timer is off once the block ends
@@ -126,7 +125,7 @@ def test_budget_raises_in_the_main_thread() -> None:
 def test_closed_stderr(queue: Path) -> None:
     installed(queue)
     git("config", "digest.hook.block", "false", cwd=queue)
-    done = subprocess.run(["sh", "-c", "git push origin hyperv 2>&-"], cwd=queue, capture_output=True, text=True,
+    done = subprocess.run(["sh", "-c", "git push origin hyperv 2>&-"], cwd=queue, capture_output=True, text=True, check=False,
                           env={**os.environ, "GIT_COMMITTER_DATE": "2025-03-10T12:00:00Z"})
     assert done.returncode == 0
     assert remote_has(queue, "hyperv")
@@ -138,7 +137,7 @@ def test_stderr_on_a_full_device(queue: Path, tmp_path: Path) -> None:
     full = tmp_path / "full"
     os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
     with full.open("w") as err:
-        done = subprocess.run(["git", "push", "origin", "hyperv"], cwd=queue, stdout=subprocess.PIPE, stderr=err,
+        done = subprocess.run(["git", "push", "origin", "hyperv"], cwd=queue, stdout=subprocess.PIPE, stderr=err, check=False,
                               env={**os.environ, "GIT_COMMITTER_DATE": "2025-03-10T12:00:00Z"})
     assert done.returncode == 0
     assert remote_has(queue, "hyperv")
@@ -150,7 +149,7 @@ def test_only_the_block_status_refuses(queue: Path) -> None:
     done = git("push", "origin", "hyperv", cwd=queue)
     assert done.returncode != 0 and "push refused" in done.stderr and not warnings(done.stderr)
     assert not remote_has(queue, "hyperv")
-    hook = subprocess.run(["git-digest", "hook", "pre-push", "origin", "x"], cwd=queue, capture_output=True, text=True,
+    hook = subprocess.run(["git-digest", "hook", "pre-push", "origin", "x"], cwd=queue, capture_output=True, text=True, check=False,
                           input=f"refs/heads/hyperv {git('rev-parse', 'hyperv', cwd=queue).stdout.strip()} refs/heads/hyperv {'0' * 40}\n")
     assert hook.returncode == prepush.Verdict.BLOCK == 3
 

@@ -145,10 +145,18 @@ def _run(args: Sequence[str], given: push.Push, say: Say) -> Outcome:
     updates = [u for u in given.updates if not u.deletes]
     if not updates:
         return Outcome(Verdict.PASS, "")
-    cwd = Path.cwd()
+    cwd = _repository_dir()
     config = settings.load(cwd)
     with _budget(config.hook_timeout):
         return _summarise(cwd, config, remote, updates, say)
+
+
+def _repository_dir() -> Path:
+    """Where the pushing repository is: `GIT_DIR` when git was given one (`git --git-dir=...
+    push` or GIT_DIR run from elsewhere, where the current directory is no repository),
+    else the current directory."""
+    gitdir = os.environ.get("GIT_DIR")
+    return (Path.cwd() / gitdir).resolve() if gitdir else Path.cwd()
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -90,10 +91,7 @@ def _descends(repo: pygit2.Repository, tip: str, last: str) -> bool:
 
 
 def _walk(repo: pygit2.Repository, tip: str, hide: str | None = None) -> tuple[str, ...]:
-    walker = repo.walk(tip, SortMode.TOPOLOGICAL | SortMode.REVERSE)
-    if hide:
-        walker.hide(hide)
-    return tuple(str(commit.id) for commit in walker)
+    return archive.history(repo, tip, hide)
 
 
 def chunks(arch: Archive, plans: Sequence[Plan], limit: int, workers: int) -> list[Chunk]:
@@ -150,6 +148,8 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _start_worker() -> None:
     """Set up a worker process: blobs are read without re-hashing them."""
+    # Ctrl-C is the parent's to handle (one line, `interrupted`): a worker just ends with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Process-wide, so set only here: a worker reads blobs and nothing else, and
     # checking each blob's hash costs 40% of reading it (DESIGN.md, measured costs).
     pygit2.option(pygit2.enums.Option.ENABLE_STRICT_HASH_VERIFICATION, False)
