@@ -163,3 +163,17 @@ def test_a_bad_timeout_setting_still_pushes(queue: Path) -> None:
         "git-digest: warning: no pre-push summary: digest.hook.timeout: 'soon' is not a number of seconds (write it as 5); the push goes on"
     ]
     assert remote_has(queue, "hyperv")
+
+
+@pytest.mark.parametrize("how", ["--git-dir", "GIT_DIR"])
+def test_a_push_with_git_dir_from_elsewhere_gets_its_summary(queue: Path, tmp_path: Path, how: str) -> None:
+    installed(queue)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if how == "--git-dir":
+        done = git(f"--git-dir={queue / '.git'}", "push", "origin", "hyperv", cwd=elsewhere)
+    else:
+        done = git("push", "origin", "hyperv", cwd=elsewhere, env={"GIT_DIR": str(queue / ".git")})
+    assert done.returncode == 0, done.stderr
+    assert "git-digest: pushing 8 commits to origin: hyperv (new branch)" in done.stderr
+    assert not warnings(done.stderr)

@@ -474,3 +474,16 @@ def test_the_hook_headline_shows_a_url_without_its_password_or_escapes() -> None
     target = summary.Target("https://me:s3cret@host/x.git\x1b[2J\u202e", ("master",), 1)
     headline = summary.render(target, provenance.Provenance((), ())).splitlines()[0]
     assert headline == "git-digest: pushing 1 commit to https://me@host/x.git<U+202E>: master"
+
+
+def test_an_index_row_of_the_wrong_shape_is_rebuilt(tmp_path: Path) -> None:
+    import sqlite3
+
+    top = build_v2(tmp_path / "list", mails(0, 6))
+    path = tmp_path / "i.sqlite3"
+    found, _ = digest_json("--archive", top, "--index", path, "HEAD")
+    with sqlite3.connect(path) as db:
+        db.execute("""UPDATE messages SET record = '{"not": "a list"}' WHERE msgid = 'm0@x'""")
+    again, err = digest_json("--archive", top, "--index", path, "HEAD")
+    assert again == found
+    assert err.count("\n") == 1 and "an index row of the wrong shape" in err and "rebuilding" in err

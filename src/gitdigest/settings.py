@@ -156,7 +156,8 @@ def _config(cwd: Path) -> dict[str, list[str]]:
     return values
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\b")
+# A date written the ISO way, whole: `2025-13-01`, `2025-02-30 10:00`, `2025-03-01T10:00:00+01:00`.
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[T ][\d:.]+)?(?:Z|[+-]\d{2}:?\d{2})?")
 
 
 def parse_date(text: str) -> datetime.datetime:
@@ -168,7 +169,7 @@ def parse_date(text: str) -> datetime.datetime:
         when = datetime.datetime.fromisoformat(text)
         return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
     except ValueError as err:
-        if _ISO_DAY.match(text.strip()):
+        if _ISO_DATE.fullmatch(text.strip()):
             raise RangeError(f"{text!r}: not a date ({err})") from err
     if text.startswith("-") or not text.strip():
         raise RangeError(f"{text!r}: not a date")

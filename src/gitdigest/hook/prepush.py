@@ -57,7 +57,7 @@ pid=$!
 exec 3<&-
 (sleep $((limit + 2)); kill -TERM "$pid" || exit; sleep 2; kill -KILL "$pid") >/dev/null 2>&1 &
 watchdog=$!
-wait "$pid"
+wait "$pid" 2>/dev/null  # no "Terminated" from sh: the warning below says it
 status=$?
 kill "$watchdog" 2>/dev/null
 case $status in

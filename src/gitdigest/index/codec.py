@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from gitdigest.errors import DamagedIndexError
 from gitdigest.mail.messages import Parsed
 from gitdigest.model import Message, Person, Revision, Skipped, Subject, Topic, Trailer
 
@@ -126,9 +127,17 @@ def decoder() -> Callable[[str], Message]:
     message = _builder(Message, _FIELDS, {**_DECODERS, "Person": person, "tuple[Trailer, ...]": trailers})
 
     def decode(record: str) -> Message:
-        return message(json.loads(record))
+        try:
+            return message(json.loads(record))
+        except (ValueError, TypeError, KeyError, IndexError) as err:
+            raise _wrong_shape(err) from err
 
     return decode
+
+
+def _wrong_shape(err: Exception) -> DamagedIndexError:
+    """A stored row that does not decode: the index is damaged, and is rebuilt."""
+    return DamagedIndexError(f"an index row of the wrong shape ({type(err).__name__}: {str(err)[:100]})")
 
 
 def _people() -> Callable[[list[str]], Person]:
@@ -193,11 +202,14 @@ def topic_decoder(messages: Mapping[int, Message]) -> Callable[[str], Topic]:
     revision = _builder(Revision, _REVISION_FIELDS, kinds)
 
     def decode(data: str) -> Topic:
-        values = json.loads(data)
-        return Topic(*(
-            tuple(map(revision, v)) if f.type == "tuple[Revision, ...]" else v
-            for f, v in zip(_TOPIC_FIELDS, values)
-        ))
+        try:
+            values = json.loads(data)
+            return Topic(*(
+                tuple(map(revision, v)) if f.type == "tuple[Revision, ...]" else v
+                for f, v in zip(_TOPIC_FIELDS, values)
+            ))
+        except (ValueError, TypeError, KeyError, IndexError) as err:
+            raise _wrong_shape(err) from err
 
     return decode
 
