@@ -50,6 +50,8 @@ def test_digests_an_update_and_the_hook_at_once(queue: Path, kvm_archive: Path, 
     shared, alone = tmp_path / "shared.sqlite3", tmp_path / "alone.sqlite3"
     git("config", "digest.index", str(shared), cwd=queue)
     git("digest", "hook", "install", cwd=queue)
+    # Correctness under contention, not speed: on a loaded machine the hook may take over 5 s.
+    git("config", "digest.hook.timeout", "600", cwd=queue)
     writer = EpochWriter(kvm_archive / "git" / "0.git")
     commits = int(git("rev-list", "--count", "HEAD", cwd=kvm_archive / "git" / "0.git"))
     runs = {

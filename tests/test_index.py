@@ -207,12 +207,8 @@ def damage(path: Path, how: str) -> None:
         db.close()
 
 
-@pytest.mark.parametrize(
-    "how, words",
-    [("truncated", "truncated"), ("garbage", "not an SQLite database"), ("foreign", "not a gitdigest index"),
-     ("older schema", "another version of gitdigest")],
-)
-def test_a_damaged_or_foreign_index_is_rebuilt_with_one_note(tmp_path: Path, how: str, words: str) -> None:
+@pytest.mark.parametrize("how, words", [("truncated", "truncated"), ("older schema", "another version of gitdigest")])
+def test_a_damaged_or_outdated_index_is_rebuilt_with_one_note(tmp_path: Path, how: str, words: str) -> None:
     top = build_v2(tmp_path / "list", mails(0, 300))
     path = tmp_path / "i.sqlite3"
     result = CliRunner().invoke(cli.digest_command, ["index", "--archive", str(top), "--index", str(path)])
@@ -224,7 +220,23 @@ def test_a_damaged_or_foreign_index_is_rebuilt_with_one_note(tmp_path: Path, how
     assert result.stderr.count("\n") == 1 and words in result.stderr and "rebuilding" in result.stderr
     assert result.stderr.startswith("git-digest: note: ")
     assert stored(path) == loaded(top)
-    assert path.with_name(path.name + ".bad").exists() == (how in ("garbage", "foreign"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["i.sqlite3", "i.sqlite3.lock", "list"]
+
+
+@pytest.mark.parametrize(
+    "how, words", [("garbage", "not an SQLite database"), ("foreign", "an SQLite database of another program")]
+)
+def test_a_file_not_gitdigests_is_an_error_and_left_alone(tmp_path: Path, how: str, words: str) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 30))
+    path = tmp_path / "i.sqlite3"
+    path.touch()
+    damage(path, how)
+    before = path.read_bytes()
+    result = CliRunner().invoke(cli.digest_command, ["--archive", str(top), "--index", str(path), "HEAD"])
+    assert result.exit_code == 1
+    assert result.stderr == f"git-digest: error: {path}: not a gitdigest index ({words}); left as it is: give --index (or digest.index) another path\n"
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["i.sqlite3", "list"]
 
 
 def test_damage_found_in_use_rebuilds_once(tmp_path: Path) -> None:

@@ -34,6 +34,8 @@ class Exit(enum.IntEnum):
     OK = 0
     ERROR = 1
     USAGE = 2
+    BLOCKED = 3
+    """The pre-push hook refuses a push on its findings: the only status its stub passes on."""
     INTERNAL = 70
 
 
@@ -49,10 +51,10 @@ class Failure(click.ClickException):
 class Refused(click.ClickException):
     """The pre-push hook's findings refuse the push (digest.hook.block)."""
 
-    exit_code = Exit.ERROR
+    exit_code = Exit.BLOCKED
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"git-digest: push refused: {self.format_message()}", err=True, file=file)
+        _tell(f"git-digest: push refused: {self.format_message()}")
 
 
 class Progress:
@@ -324,18 +326,19 @@ def hook_uninstall() -> None:
 def hook_pre_push(args: tuple[str, ...]) -> None:
     """Run by git before a push (REMOTE URL, refs on stdin): summarise what it sends.
 
-    Exits 1 only on findings that digest.hook.block or digest.hook.blockUnposted name;
-    its own failures are a warning, and the push goes on.
+    Exits 3 only on findings that digest.hook.block or digest.hook.blockUnposted name;
+    its own failures (a crash, digest.hook.timeout, an unwritable stderr) are at most a
+    warning line, and it exits 0.
     """
-    say = lambda text: click.echo(clean(f"git-digest: {text}"), err=True)
+    say = lambda text: _tell(clean(f"git-digest: {text}"))
     try:
         from gitdigest.hook import prepush
 
         outcome = prepush.pre_push(args, say)
-    except Exception as err:
-        say(f"warning: no pre-push summary: {type(err).__name__}: {err}")
+        _tell(outcome.text, nl=False)
+    except Exception as err:  # a broken hook never blocks a push
+        say(f"warning: no pre-push summary: {type(err).__name__}: {err}; the push goes on")
         return
-    click.echo(outcome.text, err=True, nl=False, color=True)
     if outcome.verdict:
         raise Refused(f"{outcome.reason}; `git push --no-verify` pushes anyway")
 
@@ -377,6 +380,14 @@ def _filter(
 
     sections = maintainers.named(maintainers.read(tree or Path.cwd()), names) if names else ()
     return select.make(paths, sections, authors, statuses)
+def _tell(text: str, nl: bool = True) -> None:
+    """Write to stderr for the hook; a closed or full stderr is no reason to fail."""
+    try:
+        click.echo(text, err=True, nl=nl, color=True)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        # Python flushes stderr once more at exit and exits 120 if that fails: nothing more goes there.
+        sys.stderr = None
 
 
 def _note(text: str) -> None:

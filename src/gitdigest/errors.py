@@ -43,3 +43,7 @@ class IndexBusyError(GitDigestError):
 
 class DamagedIndexError(GitDigestError):
     """The index file broke while in use; removing it makes the next run rebuild it."""
+
+
+class IndexPathError(GitDigestError):
+    """An index path that holds something not gitdigest's: it is never replaced."""

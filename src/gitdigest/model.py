@@ -54,6 +54,8 @@ class RawMessage:
     """The commit removed this message (a v2 `d` blob, a v1 deletion)."""
     time: int = 0
     """The archive commit's author time (the message date public-inbox recorded)."""
+    unread: str = ""
+    """Why `data` was not read though the commit names it: over the size cap, damaged."""
 
 
 @dataclass(frozen=True)

@@ -409,7 +409,7 @@ def _commits(selection: archive.Selection) -> Iterable[str]:
 
 def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -> Digest:
     assert request.mbox is not None
-    raws = {raw.blob: raw for raw in archive.read_mailbox(request.mbox)}
+    raws = {raw.blob: raw for raw in archive.read_mailbox(request.mbox, request.max_message_size)}
     if not raws:
         raise EmptyPeriodError(f"{request.mbox}: no messages")
     loaded = load(raws.values(), progress, len(raws), request.max_message_size)

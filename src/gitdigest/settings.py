@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import subprocess
+import tempfile
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +15,9 @@ import git
 
 from gitdigest.errors import ConfigError, RangeError
 from gitdigest.model import DEFAULT_LORE_URL, MAX_MESSAGE_SIZE, Format, LoreConfig
+
+HOOK_TIMEOUT = 5.0
+"""The pre-push hook's default time budget, in seconds (the installed stub's too)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class Settings:
     """`digest.maintainer` (may be given more than once): the MAINTAINERS sections a digest keeps."""
     archives: tuple[Path, ...] = ()
     """Every `digest.archive` value, for a digest over several lists (`archive` is the last)."""
+    hook_timeout: float = HOOK_TIMEOUT
+    """`digest.hook.timeout`: seconds after which the pre-push hook lets the push go without a summary."""
 
 
 def load(cwd: Path) -> Settings:
@@ -70,7 +77,7 @@ def load(cwd: Path) -> Settings:
         index=Path(values["digest.index"]).expanduser() if values.get("digest.index") else None,
         mailmap=Path(values["digest.mailmap"]).expanduser() if values.get("digest.mailmap") else None,
         orgmap=Path(values["digest.orgmap"]).expanduser() if values.get("digest.orgmap") else None,
-        tree_web=values.get("digest.treeweb", ""),
+        tree_web=_web(values.get("digest.treeweb", "")),
         online=_bool("digest.online", values.get("digest.online")),
         lore=LoreConfig(
             base_url(values.get("digest.onlineurl", ""), values.get("b4.midmask", ""), values.get("b4.searchmask", "")),
@@ -81,6 +88,7 @@ def load(cwd: Path) -> Settings:
         hook_block_unposted=_bool("digest.hook.blockUnposted", values.get("digest.hook.blockunposted")),
         maintainers=tuple(v for v in every.get("digest.maintainer", []) if v.strip()),
         archives=tuple(Path(v).expanduser() for v in every.get("digest.archive", []) if v),
+        hook_timeout=_seconds("digest.hook.timeout", values.get("digest.hook.timeout")),
     )
 
 
@@ -93,6 +101,22 @@ def _format(text: str | None) -> Format:
     except ValueError:
         names = ", ".join(f.value for f in Format)
         raise ConfigError(f"digest.format: {text!r} is not a format gitdigest writes ({names})") from None
+
+
+def _web(text: str) -> str:
+    """`digest.treeWeb`: an http or https URL template, or ''."""
+    if text and not re.match(r"https?://[^\s\x00-\x1f]+$", text.strip(), re.IGNORECASE):
+        raise ConfigError(f"digest.treeWeb: {text[:80]!r} is not an http(s) URL (https://host/commit/%s)")
+    return text.strip()
+
+
+def _seconds(key: str, text: str | None) -> float:
+    """A positive whole number of seconds (the hook's sh stub reads the same value)."""
+    if text is None:
+        return HOOK_TIMEOUT
+    if not text.strip().isdigit() or int(text) == 0:
+        raise ConfigError(f"{key}: {text!r} is not a number of seconds (write it as 5)")
+    return float(int(text))
 
 
 def _bool(key: str, text: str | None) -> bool:
@@ -115,7 +139,7 @@ def _size(key: str, text: str | None) -> int:
     """A byte count written as git writes one (`10485760`, `512k`, `10m`, `1g`)."""
     if text is None:
         return MAX_MESSAGE_SIZE
-    match = re.fullmatch(r"\s*(\d+)\s*([kmg]?)\s*", text, re.I)
+    match = re.fullmatch(r"\s*(\d+)\s*([kmg]?)\s*", text, re.IGNORECASE)
     if not match or int(match.group(1)) == 0:
         raise ConfigError(f"{key}: {text!r} is not a size (write it as 10485760, 512k or 10m)")
     return int(match.group(1)) * _UNITS[match.group(2).lower()]
@@ -138,20 +162,44 @@ def _config(cwd: Path) -> dict[str, list[str]]:
     return values
 
 
+# A date written the ISO way, whole: `2025-13-01`, `2025-02-30 10:00`, `2025-03-01T10:00:00+01:00`.
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[T ][\d:.]+)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
 def parse_date(text: str) -> datetime.datetime:
-    """An ISO date, or anything git's approxidate takes (`2 weeks ago`), as an aware datetime."""
+    """An ISO date, or anything git's approxidate takes (`2 weeks ago`), as an aware datetime.
+
+    A date written the ISO way that is no real day (2025-13-01) is an error: approxidate
+    would read it as some other day."""
     try:
         when = datetime.datetime.fromisoformat(text)
         return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
-    except ValueError:
-        pass
-    if text.startswith("-"):
+    except ValueError as err:
+        if _ISO_DATE.fullmatch(text.strip()):
+            raise RangeError(f"{text!r}: not a date ({err})") from err
+    if text.startswith("-") or not text.strip():
         raise RangeError(f"{text!r}: not a date")
-    out = git.Git().rev_parse(f"--since={text}")
+    return _approxidate(text)
+
+
+def _approxidate(text: str) -> datetime.datetime:
+    """git's approxidate, run where it works wherever the command runs: in an empty
+    repository of its own, with no config read but git's defaults."""
+    with tempfile.TemporaryDirectory(prefix="gitdigest-date-") as scratch:
+        env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_DIR": scratch}
+        for var in ("GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE"):
+            env.pop(var, None)
+        try:
+            subprocess.run(["git", "init", "-q", "--bare", scratch], env=env, check=True, capture_output=True)
+            out = subprocess.run(["git", "rev-parse", f"--since={text}"], env=env, check=True,
+                                 capture_output=True, text=True).stdout
+        except (OSError, subprocess.CalledProcessError) as err:
+            raise RangeError(f"{text!r}: not a date (git: {err})") from err
     match = re.fullmatch(r"--max-age=(\d+)", out.strip())
-    if not match:
-        raise RangeError(f"{text!r}: not a date")
-    return datetime.datetime.fromtimestamp(int(match.group(1)), tz=datetime.timezone.utc)
+    try:
+        return datetime.datetime.fromtimestamp(int(match.group(1)), tz=datetime.timezone.utc)  # type: ignore[union-attr]
+    except (AttributeError, OverflowError, OSError, ValueError) as err:
+        raise RangeError(f"{text!r}: not a date") from err
 
 
 def cache_dir() -> Path:

@@ -10,10 +10,13 @@ true: its own failures print one warning line and let the push go.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,10 +37,33 @@ MARKER = "# git-digest pre-push hook"
 STUB = f"""#!/bin/sh
 {MARKER}: installed by `git digest hook install`.
 # Prints what the push sends in mailing-list terms (see `man git-digest`).
-if command -v git-digest >/dev/null 2>&1; then
-	exec git-digest hook pre-push "$@"
+# It fails open: only exit status 3 (a finding that digest.hook.block or
+# digest.hook.blockUnposted refuses) stops the push. A missing program, a crash, a
+# signal, or a run longer than digest.hook.timeout (default 5 s) is one warning line.
+warn() {{ (echo "git-digest: warning: $*; the push goes on" >&2) || :; }}
+if ! command -v git-digest >/dev/null 2>&1; then
+	warn "git-digest is not on PATH, no pre-push summary"
+	exit 0
 fi
-echo "git-digest: warning: git-digest is not on PATH; no pre-push summary" >&2
+limit=$(git config --get digest.hook.timeout 2>/dev/null)
+case $limit in ''|*[!0-9]*|0*) limit=5 ;; esac
+# git-digest stops itself at the limit; the watchdog, a little later, makes sure.
+exec 3<&0
+git-digest hook pre-push "$@" <&3 3<&- &
+pid=$!
+exec 3<&-
+(sleep $((limit + 2)); kill -TERM "$pid" || exit; sleep 2; kill -KILL "$pid") >/dev/null 2>&1 &
+watchdog=$!
+wait "$pid" 2>/dev/null  # no "Terminated" from sh: the warning below says it
+status=$?
+kill "$watchdog" 2>/dev/null
+case $status in
+0) exit 0 ;;
+3) exit 3 ;;
+126|127) warn "git-digest cannot start (exit $status), no pre-push summary" ;;
+12[89]|1[3-9][0-9]|2[0-9][0-9]) warn "git-digest stopped by signal $((status - 128)) (digest.hook.timeout is ${{limit}} s), no pre-push summary" ;;
+*) warn "git-digest failed (exit $status), no pre-push summary" ;;
+esac
 exit 0
 """
 CHAIN = (
@@ -49,14 +75,19 @@ CHAIN = (
 
 
 class Verdict(enum.IntEnum):
-    """The hook's exit codes: git pushes on 0 and refuses on anything else."""
+    """The hook's exit codes. Git refuses a push on any other than 0, so the installed
+    stub turns every status but BLOCK into 0: a crash (1), a signal, a missing program."""
 
     PASS = 0
-    BLOCK = 1
+    BLOCK = 3
 
 
 class HookError(GitDigestError):
     """`hook install` or `hook uninstall` cannot do what was asked."""
+
+
+class OverBudget(GitDigestError):
+    """The hook ran longer than digest.hook.timeout."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +116,9 @@ def pre_push(args: Sequence[str], say: Say, stdin_text: str | None = None) -> Ou
         return _run(args, given, say)
     except (GitDigestError, OSError, UnicodeError, git.GitError, pygit2.GitError) as err:
         # pygit2: for one, a SHA-256 repository that this libgit2 cannot open.
-        say(f"warning: no pre-push summary: {err}")
+        say(f"warning: no pre-push summary: {err}; the push goes on")
     except Exception as err:
-        say(f"warning: no pre-push summary: internal error: {type(err).__name__}: {err}")
+        say(f"warning: no pre-push summary: internal error: {type(err).__name__}: {err}; the push goes on")
     return Outcome(Verdict.PASS, "")
 
 
@@ -111,8 +142,42 @@ def _run(args: Sequence[str], given: push.Push, say: Say) -> Outcome:
     updates = [u for u in given.updates if not u.deletes]
     if not updates:
         return Outcome(Verdict.PASS, "")
-    cwd = Path.cwd()
+    cwd = _repository_dir()
     config = settings.load(cwd)
+    with _budget(config.hook_timeout):
+        return _summarise(cwd, config, remote, updates, say)
+
+
+def _repository_dir() -> Path:
+    """Where the pushing repository is: `GIT_DIR` when git was given one (`git --git-dir=...
+    push` or GIT_DIR run from elsewhere, where the current directory is no repository),
+    else the current directory."""
+    gitdir = os.environ.get("GIT_DIR")
+    return (Path.cwd() / gitdir).resolve() if gitdir else Path.cwd()
+
+
+@contextlib.contextmanager
+def _budget(seconds: float) -> Iterator[None]:
+    """Raise OverBudget in this (main) thread after `seconds`; the stub's watchdog stops
+    the process a little later in case it is stuck where Python cannot stop it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def over(_signum: int, _frame: object) -> None:
+        raise OverBudget(f"over digest.hook.timeout ({seconds:g} s)")
+
+    previous = signal.signal(signal.SIGALRM, over)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _summarise(cwd: Path, config: settings.Settings, remote: str, updates: Sequence[push.RefUpdate], say: Say) -> Outcome:
+    """The summary of what `updates` send, and the verdict on it."""
     if config.archive is None and not config.online:
         say("warning: no pre-push summary: digest.archive is not set (git config digest.archive PATH)")
         return Outcome(Verdict.PASS, "")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from gitdigest.errors import DamagedIndexError
 from gitdigest.model import (
     Link,
     Message,
@@ -137,9 +138,17 @@ def decoder() -> Callable[[str], Message]:
     message = _builder(Message, _FIELDS, {**_DECODERS, "Person": person, "tuple[Trailer, ...]": trailers})
 
     def decode(record: str) -> Message:
-        return message(json.loads(record))
+        try:
+            return message(json.loads(record))
+        except (ValueError, TypeError, KeyError, IndexError) as err:
+            raise _wrong_shape(err) from err
 
     return decode
+
+
+def _wrong_shape(err: Exception) -> DamagedIndexError:
+    """A stored row that does not decode: the index is damaged, and is rebuilt."""
+    return DamagedIndexError(f"an index row of the wrong shape ({type(err).__name__}: {str(err)[:100]})")
 
 
 def _people() -> Callable[[dict[str, str]], Person]:
@@ -213,8 +222,11 @@ def topic_decoder(messages: Mapping[int, Message]) -> Callable[[str], Topic]:
         return value
 
     def decode(data: str) -> Topic:
-        values = json.loads(data)
-        return Topic(**{f.name: part(str(f.type), values[f.name]) for f in _TOPIC_FIELDS})
+        try:
+            values = json.loads(data)
+            return Topic(**{f.name: part(str(f.type), values[f.name]) for f in _TOPIC_FIELDS})
+        except (ValueError, TypeError, KeyError, IndexError) as err:
+            raise _wrong_shape(err) from err
 
     return decode
 

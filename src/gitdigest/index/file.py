@@ -2,8 +2,10 @@
 
 What the file holds is trusted only when it says what made it: the schema version in
 `PRAGMA user_version`, gitdigest's application id, the archive, and a fingerprint of the
-code that parsed it. Anything else is rebuilt from the archive, with one note, and never
-migrated: the archive is the truth.
+code that parsed it. An index of gitdigest's that is damaged or out of date is rebuilt
+from the archive, with one note, and never migrated: the archive is the truth. A path
+that holds anything else (a device, another program's database, a user's file) is an
+error, and is never renamed, replaced or removed.
 """
 
 from __future__ import annotations
@@ -13,12 +15,20 @@ import fcntl
 import hashlib
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from gitdigest.errors import DamagedIndexError, GitDigestError, IndexBusyError
+from gitdigest.errors import (
+    DamagedIndexError,
+    GitDigestError,
+    IndexBusyError,
+    IndexPathError,
+)
 from gitdigest.index.schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
+
+_SQLITE = b"SQLite format 3\0"
 
 
 def default_path(cache: Path, top: Path) -> Path:
@@ -34,6 +44,7 @@ def prepare(path: Path, identity: Mapping[str, str], note: Callable[[str], None]
     With `wait=False`, a file that needs the lock while another process holds it is an
     IndexBusyError."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    refuse_foreign(path)
     seen = _problem(path, identity)
     if seen is None:
         return
@@ -46,7 +57,32 @@ def prepare(path: Path, identity: Mapping[str, str], note: Callable[[str], None]
         if problem:
             note(f"{path}: {problem}; rebuilding it from the archive")
         if problem is not None:
-            _create(path, identity, set_aside=problem.startswith("not "))
+            _create(path, identity)
+
+
+def refuse_foreign(path: Path) -> None:
+    """An IndexPathError unless `path` is absent, empty, or a file whose SQLite header
+    carries gitdigest's application id: only those are ever written, replaced or removed."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise IndexPathError(f"{path}: cannot be used as the index ({err.strerror})") from err
+    if not stat.S_ISREG(mode):
+        raise IndexPathError(f"{path}: not a regular file; give --index (or digest.index) the path of a file")
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if header and not ours(header):
+        what = "an SQLite database of another program" if header.startswith(_SQLITE) else "not an SQLite database"
+        raise IndexPathError(
+            f"{path}: not a gitdigest index ({what}); left as it is: give --index (or digest.index) another path"
+        )
+
+
+def ours(header: bytes) -> bool:
+    """Whether a file's first bytes are an SQLite header with gitdigest's application id."""
+    return header.startswith(_SQLITE) and header[68:72] == APPLICATION_ID.to_bytes(4, "big")
 
 
 def _problem(path: Path, identity: Mapping[str, str], confirm: bool = False) -> str | None:
@@ -121,18 +157,21 @@ def _mismatch(db: sqlite3.Connection, identity: Mapping[str, str]) -> str | None
     return None
 
 
-def _create(path: Path, identity: Mapping[str, str], set_aside: bool) -> None:
-    """A new, empty index at `path`; a file that was not an index is kept as `<path>.bad`."""
-    if set_aside and path.exists():
-        path.replace(path.with_name(path.name + ".bad"))
-    _remove(path)
-    with contextlib.closing(connect(path)) as db:
+def _create(path: Path, identity: Mapping[str, str]) -> None:
+    """A new, empty index at `path`, made beside it and renamed into place (replacing only
+    an index of gitdigest's, or an empty file): a run killed meanwhile leaves no half file."""
+    refuse_foreign(path)
+    scratch = path.with_name(path.name + ".new")
+    _remove(scratch)
+    with contextlib.closing(connect(scratch)) as db:
         db.execute("PRAGMA journal_mode = WAL")
         db.executescript("BEGIN IMMEDIATE;" + SCHEMA)
         db.executemany("INSERT INTO meta VALUES (?, ?)", [*identity.items(), ("generation", "0")])
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute("COMMIT")
+    _remove(path)
+    scratch.replace(path)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -146,6 +185,7 @@ def connect(path: Path) -> sqlite3.Connection:
 def discard(path: Path) -> None:
     """Remove a damaged index, under the writer's lock, so the next open rebuilds it."""
     with WriteLock(path).held():
+        refuse_foreign(path)
         _remove(path)
 
 

@@ -17,6 +17,7 @@ import functools
 import math
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -95,10 +96,7 @@ def _descends(repo: pygit2.Repository, tip: str, last: str) -> bool:
 
 
 def _walk(repo: pygit2.Repository, tip: str, hide: str | None = None) -> tuple[str, ...]:
-    walker = repo.walk(tip, SortMode.TOPOLOGICAL | SortMode.REVERSE)
-    if hide:
-        walker.hide(hide)
-    return tuple(str(commit.id) for commit in walker)
+    return archive.history(repo, tip, hide)
 
 
 def chunks(arch: Archive, plans: Sequence[Plan], limit: int, workers: int) -> list[Chunk]:
@@ -125,7 +123,7 @@ def parse(work: Sequence[Chunk], workers: int, least: int = PARALLEL_FROM) -> It
 def parse_chunk(chunk: Chunk) -> list[Row]:
     """Read, parse and patch-id one chunk's messages; the rows in archive order."""
     selection = archive.Selection(chunk.archive, (archive.EpochCommits(chunk.epoch, chunk.commits),))
-    raws = list(archive.read(selection))
+    raws = list(archive.read(selection, chunk.limit))
     rows = []
     for raw, result in zip(raws, parsing.parse_all(raws, chunk.limit)):
         if isinstance(result, Parsed):
@@ -152,6 +150,8 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _start_worker() -> None:
     """Set up a worker process: blobs are read without re-hashing them."""
+    # Ctrl-C is the parent's to handle (one line, `interrupted`): a worker just ends with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Process-wide, so set only here: a worker reads blobs and nothing else, and
     # checking each blob's hash costs 40% of reading it (DESIGN.md, measured costs).
     pygit2.option(pygit2.enums.Option.ENABLE_STRICT_HASH_VERIFICATION, False)

@@ -9,9 +9,13 @@ semantics (GitPython); commits and blobs are read in-process with pygit2.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import hashlib
 import mailbox
+import os
 import re
+import shutil
+import stat as statmod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +24,14 @@ import git
 import pygit2
 from pygit2.enums import DeltaStatus, RepositoryOpenFlag, SortMode
 
-from gitdigest.errors import GitError, NotAnArchiveError, RangeError
+from gitdigest.errors import NotAnArchiveError, RangeError
 from gitdigest.model import RawMessage
 
 _EPOCH_NAME = re.compile(r"^(\d+)\.git$")
 _V1_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{38}$")
+# git run on an archive reads no system or global config (an archive comes from anyone,
+# and git's repository config is never followed further: see _rev_list).
+_NO_CONFIG = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_TERMINAL_PROMPT": "0"}
 
 
 @dataclass(frozen=True)
@@ -109,19 +116,40 @@ def _is_bundle(path: Path) -> bool:
 
 
 def _unbundle(bundle: Path, cache: Path) -> Path:
-    """Clone a bundle into the cache, once per bundle content; the bundle is only read."""
+    """Clone a bundle into the cache, once per bundle content; the bundle is only read.
+
+    The clone is made under a lock beside it, in a scratch dir renamed into place when
+    done: a second run waits for the first, and what a killed run left is redone."""
     stat = bundle.stat()
     key = hashlib.sha1(f"{bundle.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
     top = cache / "bundles" / f"{bundle.stem}-{key}"
     epoch = top / "git" / "0.git"
-    if not (epoch / "HEAD").exists():
+    if _repository(epoch) is not None:
+        return top
+    top.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(top.with_name(top.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if _repository(epoch) is not None:
+            return top  # another run cloned it meanwhile
         scratch = top.with_name(top.name + ".tmp")
+        for leftover in (scratch, top):
+            shutil.rmtree(leftover, ignore_errors=True)
         try:
-            git.Repo.clone_from(str(bundle.resolve()), str(scratch / "git" / "0.git"), bare=True)
+            git.Repo.clone_from(str(bundle.resolve()), str(scratch / "git" / "0.git"), bare=True, env=_NO_CONFIG)
         except git.GitCommandError as err:
-            raise NotAnArchiveError(f"{bundle}: not a usable git bundle: {err.stderr.strip()}") from err
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise NotAnArchiveError(f"{bundle}: not a usable git bundle: {_first_line(str(err.stderr or ''))}") from err
         scratch.rename(top)
+    finally:
+        os.close(fd)
     return top
+
+
+def _first_line(text: str) -> str:
+    """The first line of git's stderr, without its `stderr: '` wrapping."""
+    lines = [line.strip() for line in text.replace("stderr: '", "").strip(" '\n").splitlines() if line.strip()]
+    return lines[0] if lines else "git failed"
 
 
 def _v2_epochs(top: Path) -> tuple[Epoch, ...]:
@@ -171,10 +199,49 @@ def _epoch_number(path: Path) -> int:
 
 
 def _repository(path: Path) -> pygit2.Repository | None:
+    """The git repository at `path`, or None when there is none; an archive repository that
+    cannot be read safely, or that git's safe.directory refuses, is a NotAnArchiveError."""
+    _check_gitdir(path)
     try:
         return pygit2.Repository(str(path), RepositoryOpenFlag.NO_SEARCH)
-    except (pygit2.GitError, KeyError):
+    except (pygit2.GitError, KeyError) as err:
+        if "not owned by current user" in str(err):
+            raise NotAnArchiveError(
+                f"{path}: owned by another user, and git refuses such repositories (safe.directory);"
+                f" if you trust it: git config --global --add safe.directory {path.resolve()}"
+            ) from err
         return None
+
+
+# The files opening a repository reads before any object; config is read by gitdigest
+# first, so that libgit2 never follows an archive's include.path to a FIFO or /dev/zero.
+_GIT_FILES = ("config", "HEAD", "packed-refs", "shallow", "commondir", "objects/info/alternates")
+_INCLUDE = re.compile(r"^[ \t]*\[[ \t]*include(?:if)?[ \t\]\"]", re.IGNORECASE | re.MULTILINE)
+_MAX_CONFIG = 1 << 20
+
+
+def _check_gitdir(path: Path) -> None:
+    """A NotAnArchiveError when a file git reads on opening `path` is special (a FIFO, a
+    device) or the repository's config includes other files: an archive comes from anyone."""
+    for name in _GIT_FILES:
+        try:
+            mode = os.stat(path / name).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as err:
+            raise NotAnArchiveError(f"{path / name}: cannot be read ({err.strerror})") from err
+        if not statmod.S_ISREG(mode):
+            raise NotAnArchiveError(f"{path / name}: not a regular file; gitdigest does not open it")
+    config = path / "config"
+    if not config.is_file():
+        return
+    if config.stat().st_size > _MAX_CONFIG:
+        raise NotAnArchiveError(f"{config}: over {_MAX_CONFIG:,} bytes; not read")
+    if _INCLUDE.search(config.read_bytes().decode("utf-8", "replace")):
+        raise NotAnArchiveError(
+            f"{config}: includes other config files (include.path); gitdigest does not follow an"
+            " archive's includes: remove them, or clone the archive afresh"
+        )
 
 
 def _layout_of(repo: pygit2.Repository) -> int:
@@ -207,13 +274,40 @@ def _owning_epoch(archive: Archive, rev: str) -> tuple[Epoch, str]:
     raise RangeError(f"{rev}: unknown revision in the archive {archive.top}{shallow}")
 
 
-def _rev_list(epoch: Epoch, *revs: str) -> tuple[str, ...]:
-    """`git rev-list --reverse` over `revs`, git's own range semantics."""
+def history(repo: pygit2.Repository, tip: str, hide: str | None = None) -> tuple[str, ...]:
+    """The commits `tip` reaches and `hide` does not, oldest first (`git rev-list --reverse
+    tip ^hide`, read in-process: no git config of the archive is read). Down to a commit
+    that cannot be read (a damaged pack), that commit included: reading it then gives a
+    skip that names it, as a missing blob does."""
+    walker = repo.walk(tip, SortMode.TOPOLOGICAL | SortMode.REVERSE)
+    if hide:
+        walker.hide(hide)
     try:
-        out = git.Repo(epoch.path).git.rev_list("--reverse", "--end-of-options", *revs)
-    except git.GitCommandError as err:
-        raise GitError(f"git rev-list failed in {epoch.path}: {err.stderr.strip()}") from err
-    return tuple(out.split())
+        return tuple(str(commit.id) for commit in walker)
+    except (pygit2.GitError, KeyError):
+        pass
+    hidden = set(_reach(repo, hide)) if hide else set()
+    return tuple(reversed([oid for oid in _reach(repo, tip) if oid not in hidden]))
+
+
+def _reach(repo: pygit2.Repository, tip: str) -> list[str]:
+    """The commits `tip` reaches, newest first, one object read at a time: a commit that
+    cannot be read is listed, and what lies behind it is not."""
+    seen: set[str] = set()
+    order: list[str] = []
+    todo = [tip]
+    while todo:
+        oid = todo.pop()
+        if oid in seen:
+            continue
+        seen.add(oid)
+        order.append(oid)
+        try:
+            commit = repo[oid].peel(pygit2.Commit)
+        except (pygit2.GitError, KeyError, ValueError):
+            continue
+        todo.extend(reversed([str(p) for p in commit.parent_ids]))
+    return order
 
 
 def check_rev(rev: str) -> str:
@@ -240,10 +334,10 @@ def select_range(archive: Archive, spec: str) -> Selection:
     for epoch in archive.epochs:
         if not first.number <= epoch.number <= last.number:
             continue
-        lower = (f"^{start}",) if epoch == first and start else ()
-        upper = end if epoch == last else tip(epoch)
+        hide = first_id if epoch == first and start else None
+        upper = last_id if epoch == last else tip(epoch)
         if upper:
-            picked.append(EpochCommits(epoch, _rev_list(epoch, upper, *lower)))
+            picked.append(EpochCommits(epoch, history(repository(epoch), upper, hide)))
     return Selection(archive, tuple(picked), first=first_id, last=last_id)
 
 
@@ -277,64 +371,122 @@ def select_dates(
     return Selection(archive, tuple(picked))
 
 
-def read(selection: Selection) -> Iterator[RawMessage]:
-    """The messages the selected commits add (or remove), in archive order."""
+def read(selection: Selection, limit: int | None = None) -> Iterator[RawMessage]:
+    """The messages the selected commits add (or remove), in archive order; a blob larger
+    than `limit` bytes (by its object header) is not read, nor is a damaged one."""
     for part in selection.commits:
-        repo = repository(part.epoch)
+        epoch = part.epoch
+        repo = repository(epoch)
         reader = _read_v2 if selection.archive.layout == 2 else _read_v1
         for cid in part.commits:
-            yield from reader(repo, repo[cid].peel(pygit2.Commit), part.epoch.number)
+            try:
+                commit = repo[cid].peel(pygit2.Commit)
+            except (KeyError, pygit2.GitError, ValueError) as err:
+                # A commit the selection found, unreadable now: a damaged pack.
+                yield RawMessage(b"", cid, cid, epoch.number, unread=f"damaged archive commit: {_why(err)}; the history behind it is not read")
+                continue
+            yield from reader(repo, commit, epoch.number, limit)
 
 
-def _read_v2(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iterator[RawMessage]:
-    tree = commit.tree
+def _read_v2(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int, limit: int | None) -> Iterator[RawMessage]:
+    try:
+        tree = commit.tree
+    except (KeyError, pygit2.GitError) as err:
+        yield RawMessage(b"", str(commit.tree_id), str(commit.id), epoch, False, commit.author.time, f"damaged tree: {_why(err)}")
+        return
     for name, removed in (("m", False), ("d", True)):
         if name in tree:
             entry = tree[name]
-            try:
-                data = repo[entry.id].read_raw()
-            except KeyError:
-                # A missing blob (a partial or damaged clone): say so, don't stop.
-                data = b""
-            yield RawMessage(data, str(entry.id), str(commit.id), epoch, removed, commit.author.time)
+            data, unread = _blob(repo, entry.id, limit)
+            yield RawMessage(data, str(entry.id), str(commit.id), epoch, removed, commit.author.time, unread)
 
 
-def _read_v1(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int) -> Iterator[RawMessage]:
-    if commit.parents:
-        diff = commit.parents[0].tree.diff_to_tree(commit.tree)
-    else:
-        diff = commit.tree.diff_to_tree(swap=True)
-    for delta in diff.deltas:
+def _blob(repo: pygit2.Repository, oid: pygit2.Oid, limit: int | None) -> tuple[bytes, str]:
+    """A blob's bytes, or why they were not read: b"" and "" when it is missing (a partial clone).
+
+    The size comes from the object's header first: a blob that inflates to gigabytes
+    is never read whole."""
+    try:
+        _kind, size = repo.odb.read_header(oid)
+        if limit is not None and size > limit:
+            return b"", f"too large: {size:,} bytes, over digest.maxMessageSize ({limit:,})"
+        return repo.odb.read(oid)[1], ""
+    except KeyError:
+        return b"", ""
+    except (pygit2.GitError, ValueError, OSError, MemoryError) as err:
+        return b"", f"damaged blob: {_why(err)}"
+
+
+def _why(err: BaseException) -> str:
+    """An error's first line, for a skip reason."""
+    text = str(err).strip().splitlines()
+    return text[0][:200] if text else type(err).__name__
+
+
+def _read_v1(repo: pygit2.Repository, commit: pygit2.Commit, epoch: int, limit: int | None) -> Iterator[RawMessage]:
+    try:
+        if commit.parents:
+            diff = commit.parents[0].tree.diff_to_tree(commit.tree)
+        else:
+            diff = commit.tree.diff_to_tree(swap=True)
+        deltas = list(diff.deltas)
+    except (KeyError, pygit2.GitError) as err:
+        yield RawMessage(b"", str(commit.tree_id), str(commit.id), epoch, False, commit.author.time, f"damaged tree: {_why(err)}")
+        return
+    for delta in deltas:
         removed = delta.status == DeltaStatus.DELETED
         side = delta.old_file if removed else delta.new_file
         if not _V1_NAME.match(side.path):
             continue
-        try:
-            data = repo[side.id].read_raw()
-        except KeyError:
-            data = b""
-        yield RawMessage(data, str(side.id), str(commit.id), epoch, removed, commit.author.time)
+        data, unread = _blob(repo, side.id, limit)
+        yield RawMessage(data, str(side.id), str(commit.id), epoch, removed, commit.author.time, unread)
 
 
-def read_mailbox(path: Path) -> Iterator[RawMessage]:
-    """Every message of an mbox file or a maildir, as bytes, in file order."""
+def read_mailbox(path: Path, limit: int | None = None) -> Iterator[RawMessage]:
+    """Every message of an mbox file or a maildir, as bytes, in file order; a maildir entry
+    that is not a regular file (a FIFO, a device, a link to one) is skipped unopened."""
     path = path.expanduser()
     if path.is_dir():
         if not (path / "cur").is_dir() and not (path / "new").is_dir():
             raise NotAnArchiveError(f"{path}: not a maildir (no cur/ or new/)")
-        box: mailbox.Mailbox = mailbox.Maildir(str(path), create=False)
-        keys: Iterable[str] = sorted(box.keys())
-    elif path.is_file():
-        box = mailbox.mbox(str(path), create=False)
-        keys = box.keys()
-    else:
-        raise NotAnArchiveError(f"{path}: no such mbox or maildir")
+        yield from _read_maildir(path, limit)
+        return
+    if not path.is_file():
+        raise NotAnArchiveError(f"{path}: no such mbox or maildir (or not a regular file)")
+    box = mailbox.mbox(str(path), create=False)
+    keys = box.keys()  # a list of keys; iterating the box gives messages
     try:
         for key in keys:
             data = box.get_bytes(key)
             yield RawMessage(data, hashlib.sha1(data).hexdigest())
     finally:
         box.close()
+
+
+def _read_maildir(path: Path, limit: int | None) -> Iterator[RawMessage]:
+    """A maildir's messages in the order of their unique names, as mailbox.Maildir keys them."""
+    entries = []
+    for sub in ("new", "cur"):
+        folder = path / sub
+        if folder.is_dir():
+            entries += [(name.split(":", 1)[0], folder / name) for name in os.listdir(folder) if not name.startswith(".")]
+    for key, entry in sorted(entries):
+        try:
+            # O_NONBLOCK: a FIFO put there while we looked must not block the open.
+            fd = os.open(entry, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError as err:
+            yield RawMessage(b"", key, unread=f"unreadable maildir entry {entry.name}: {err.strerror}")
+            continue
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not statmod.S_ISREG(info.st_mode):
+                yield RawMessage(b"", key, unread=f"maildir entry {entry.name} is not a regular file; not read")
+                continue
+            if limit is not None and info.st_size > limit:
+                yield RawMessage(b"", key, unread=f"too large: {info.st_size:,} bytes, over digest.maxMessageSize ({limit:,})")
+                continue
+            data = handle.read()
+        yield RawMessage(data, hashlib.sha1(data).hexdigest())
 
 
 def read_blob(archive: Archive, epoch: int, blob: str) -> RawMessage:

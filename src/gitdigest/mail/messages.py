@@ -75,14 +75,22 @@ _REQUEST_PULL = ("are available in the Git repository at", "for you to fetch cha
 _PATCH_TYPES = frozenset(
     {"application/octet-stream", "application/x-patch", "application/x-diff", "application/patch"}
 )
+_PULL = re.compile(r"\bGIT\s+PULL\b", re.I)
+_REFERENCE = re.compile(r"<([^<>\s]+)>")
+_MAILTO = re.compile(r"<mailto:[^>]+>")
 _MAX_SUBJECT = 2000
+MAX_REFERENCES = 100
+"""References kept per message: the thread's root and the 99 nearest ancestors."""
+_REFERENCES_READ = 64 * 1024
+"""Characters of a References header read at its end (an eighth of that at its start)."""
 # The patterns of b4's LoreMessage.find_trailers, compiled once (see find_trailers).
-_WRAPPED_FIXES = re.compile(r"^(\S+:\s+[\da-f]+\s+\([^)]+)\n([^\n]+\))", re.M)
-_WRAPPED_ADDRESS = re.compile(r"^(\S+:\s+[^<]+)\n(<[^>]+>)$", re.M)
+# b4's own patterns backtrack (their `[^)]+`, `[^<]+` and `.*\S+` runs cross lines or
+# nest), so each is replaced by the head it starts with and linear code for the rest:
+# see _join_wrapped_fixes, _join_wrapped_address, _split_comment, _has_address.
+_WRAPPED_FIXES_HEAD = re.compile(r"^\S+:\s+[\da-f]+\s+\(", re.M)
+_WRAPPED_ADDRESS_HEAD = re.compile(r"^\S+:\s", re.M)
 _TRAILER_LINE = re.compile(r"^\s*(\w\S+):\s+(\S.*)", re.I)
-_TRAILER_COMMENT = re.compile(r"(.*\S+)(\s+#[^#]+)$")
 _TRAILER_NOTE = re.compile(r"^\s*\[[^]]+]\s*$")
-_ADDRESS = re.compile(r"\S+@\S+\.\S+")
 _URL = re.compile(r"https?://")
 _FIXES_SHA = re.compile(r"^[0-9a-f]{6,}")
 _NOT_TRAILERS = frozenset({"phone", "mail", "email", "e-mail", "prerequisite-message-id"})
@@ -115,6 +123,8 @@ def parse_full(raw: RawMessage, limit: int = MAX_MESSAGE_SIZE) -> Parsed | Skipp
     """Parse one raw message and keep its body, or say why it cannot be used."""
     if raw.removed:
         return Skipped(raw.blob, "removed from the archive", raw.commit)
+    if raw.unread:
+        return Skipped(raw.blob, raw.unread, raw.commit)
     if not raw.data:
         return Skipped(raw.blob, "blob missing from the archive", raw.commit)
     if len(raw.data) > limit:
@@ -442,11 +452,19 @@ def _date(msg: email.message.Message, fallback: int) -> datetime.datetime:
 
 
 def _references(msg: email.message.Message) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for value in msg.get_all("References", []):
-        for ref in re.findall(r"<([^<>\s]+)>", str(value)):
-            seen.setdefault(ref, None)
-    return tuple(seen)
+    """The References, each once, cut to MAX_REFERENCES: the thread's root and the nearest.
+
+    Only the ends of a long header are read (the first id is the root, the last ones the
+    nearest): 300 replies with 30,000 References each cost what 300 ordinary ones do."""
+    text = " ".join(str(value) for value in msg.get_all("References", []))
+    if len(text) <= _REFERENCES_READ:
+        refs = tuple(dict.fromkeys(_REFERENCE.findall(text)))
+    else:
+        # An id cut in two by a slice has lost its `<` or its `>`: it matches nowhere.
+        root = _REFERENCE.search(text, 0, _REFERENCES_READ // 8)
+        near = dict.fromkeys(_REFERENCE.findall(text, len(text) - _REFERENCES_READ))
+        refs = tuple(dict.fromkeys([*([root.group(1)] if root else []), *near]))
+    return refs if len(refs) <= MAX_REFERENCES else refs[:1] + refs[1 - MAX_REFERENCES :]
 
 
 def _trailers(body: str, is_reply: bool, shown: str | None) -> tuple[Trailer, ...]:
@@ -470,11 +488,10 @@ def find_trailers(text: str, followup: bool = False) -> list[Any]:
     This is its loop, line for line, with that search skipped where it cannot match.
     tests/test_parsing.py holds it equal to b4 over every io-uring message.
     """
-    b4 = _b4()
     body = text.split("\n-- \n", 1)[0].strip() + "\n"
-    body = _WRAPPED_FIXES.sub(r"\1 \2", body)
-    if "\n<" in body:  # the join's own `\n<`: without it, skip the slow search
-        body = _WRAPPED_ADDRESS.sub(r"\1 \2", body)
+    body = _join_wrapped_fixes(body)
+    if "\n<" in body:  # the join's own `\n<`: without it, nothing to join
+        body = _join_wrapped_address(body)
     trailers: list[Any] = []
     seen_other = was_trailer = False
     for line in body.split("\n"):
@@ -484,9 +501,8 @@ def find_trailers(text: str, followup: bool = False) -> list[Any]:
             name, value = match.groups()
             if _ignored_trailer(name.lower(), value, seen_other, followup):
                 continue
-            comment = _TRAILER_COMMENT.search(value) if "#" in value else None
-            value, extinfo = comment.groups() if comment else (value, None)
-            trailers.append(b4.LoreTrailer(name=name, value=value, extinfo=extinfo))
+            value, extinfo = _split_comment(value)
+            trailers.append(lore_trailer(name, value, extinfo))
             was_trailer = True
         elif len(line) > 2 and was_trailer and _TRAILER_NOTE.search(line):
             trailers[-1].extinfo = line
@@ -497,6 +513,146 @@ def find_trailers(text: str, followup: bool = False) -> list[Any]:
     return trailers
 
 
+def lore_trailer(name: str, value: str, extinfo: str | None = None) -> object:
+    r"""`b4.LoreTrailer(name=name, value=value, extinfo=extinfo)`, made in linear time.
+
+    b4 0.16 tests the value with `\S+@\S+\.\S+` (cubic on `a@a@a@...`, quadratic on any
+    long word) and splits `Name <addr>` with `^(.*?)\s*<([^>]+)>\s*$`: the same steps
+    here, with those two done by _has_address and _angle_address (tests/test_hostile.py
+    holds the records equal)."""
+    b4 = _b4()
+    trailer = b4.LoreTrailer.__new__(b4.LoreTrailer)
+    trailer.name, trailer.value, trailer.type = name, value, "unknown"
+    if name.lower() in b4.LoreTrailer._utility or "://" in value:
+        trailer.type = "utility"
+    elif _has_address(value):
+        trailer.type = "person"
+        if "<mailto:" in value:
+            trailer.value = _MAILTO.sub("", value)
+        trailer.addr = _angle_address(trailer.value) or email.utils.parseaddr(trailer.value)
+        if trailer.addr[0] or trailer.addr[1]:
+            trailer.value = b4.format_addrs([trailer.addr], header_safe=False)
+        else:
+            trailer.type = "unknown"
+    trailer.lname = trailer.name.lower()
+    trailer.extinfo = extinfo
+    trailer.msg = None
+    return trailer
+
+
+def _angle_address(value: str) -> tuple[str, str] | None:
+    r"""`re.match(r'^(.*?)\s*<([^>]+)>\s*$', value)`'s two groups, stripped, or None:
+    the value ends with `>`, and its `<` is the first one after the `>` before that."""
+    if "\n" in value:
+        found = re.match(r"^(.*?)\s*<([^>]+)>\s*$", value)  # never from a trailer line
+        return (found.group(1).strip(), found.group(2).strip()) if found else None
+    end = len(value.rstrip())
+    if not end or value[end - 1] != ">":
+        return None
+    closing = end - 1
+    opening = value.find("<", value.rfind(">", 0, closing) + 1, closing - 1)
+    if opening < 0:
+        return None
+    return value[:opening].strip(), value[opening + 1 : closing].strip()
+
+
+def _join_wrapped_fixes(body: str) -> str:
+    r"""b4's `re.sub(r'^(\S+:\s+[\da-f]+\s+\([^)]+)\n([^\n]+\))', r'\1 \2', body, flags=re.M)`, linear.
+
+    Its `[^)]+` runs from each `Fixes: sha (` to the text's next `)` and backtracks
+    over every newline on the way: quadratic in lines like `a: 1 (`. It can only
+    join at the last newline before that `)` (the line that holds it), up to the
+    last `)` of that line (which may start with one); each position found is reused
+    while it still applies.
+    """
+    out, done, pos = [], 0, 0
+    close = _NextFind(body, ")")
+    while (head := _WRAPPED_FIXES_HEAD.search(body, pos)) is not None:
+        at = head.end()
+        shut = close.at(at)
+        if shut < 0:
+            break  # no `)` after this line, nor after any later one
+        cut, last = close.line_of(shut)
+        if cut < at + 1 or last < 0:
+            pos = head.start() + 1
+            continue
+        out += [body[done:cut], " ", body[cut + 1 : last + 1]]
+        done = pos = last + 1
+    return "".join(out) + body[done:] if out else body
+
+
+def _join_wrapped_address(body: str) -> str:
+    r"""b4's `re.sub(r'^(\S+:\s+[^<]+)\n(<[^>]+>)$', r'\1 \2', body, flags=re.M)`, linear.
+
+    Its `[^<]+` runs from each `Name: ` line to the text's next `<` and backtracks over
+    every newline on the way. It can only join when that `<` starts a line, at least
+    two characters after the `Name:` line's first blank, and its `>` ends a line.
+    """
+    out, done, pos = [], 0, 0
+    opening, closing = _NextFind(body, "<"), _NextFind(body, ">")
+    while (head := _WRAPPED_ADDRESS_HEAD.search(body, pos)) is not None:
+        blank = head.end() - 1
+        less = opening.at(blank)
+        if less < 0:
+            break
+        more = closing.at(less + 1) if body[less - 1] == "\n" and less - 1 >= blank + 2 else -1
+        if more < less + 2 or (more + 1 < len(body) and body[more + 1] != "\n"):
+            pos = head.start() + 1
+            continue
+        out += [body[done : less - 1], " ", body[less : more + 1]]
+        done = pos = more + 1
+    return "".join(out) + body[done:] if out else body
+
+
+class _NextFind:
+    """`text.find(char, start)` for rising starts, each part of the text searched once."""
+
+    def __init__(self, text: str, char: str) -> None:
+        self.text, self.char = text, char
+        self.start, self.found = -1, -1
+        self.lines: dict[int, tuple[int, int]] = {}
+
+    def at(self, start: int) -> int:
+        """The first `char` at or after `start`; -1 when none."""
+        if self.start < 0 or start < self.start or 0 <= self.found < start:
+            self.found = self.text.find(self.char, start)
+        self.start = start
+        return self.found
+
+    def line_of(self, index: int) -> tuple[int, int]:
+        """For the `char` at `index`: the newline before its line (-1 at the top), and the
+        last `char` of its line after that line's first character (-1: none); once per index."""
+        if index not in self.lines:
+            cut = self.text.rfind("\n", 0, index)
+            end = self.text.find("\n", index)
+            self.lines[index] = (cut, self.text.rfind(self.char, cut + 2, end if end >= 0 else len(self.text)))
+        return self.lines[index]
+
+
+def _split_comment(value: str) -> tuple[str, str | None]:
+    r"""b4's `re.search(r'(.*\S+)(\s+#[^#]+)$', value).groups()`, linear (b4's is cubic):
+    the value before the blanks ahead of its last `#`, and the comment; or no comment."""
+    mark = value.rfind("#")
+    if mark < 0 or mark == len(value) - 1:
+        return value, None
+    cut = mark
+    while cut > 0 and value[cut - 1].isspace():
+        cut -= 1
+    if cut == mark or cut == 0:
+        return value, None
+    return value[:cut], value[cut:]
+
+
+def _has_address(value: str) -> bool:
+    r"""Whether b4's `re.search(r'\S+@\S+\.\S+', value)` matches, in linear time: a word
+    with an `@` after its first character and a `.` at least two after it, not last."""
+    for word in value.split():
+        at = word.find("@", 1)
+        if at > 0 and word.rfind(".", 0, len(word) - 1) >= at + 2:
+            return True
+    return False
+
+
 def _ignored_trailer(lname: str, value: str, seen_other: bool, followup: bool) -> bool:
     """Why b4's `find_trailers` passes over a `Name: value` line, in its order."""
     if lname in _NOT_TRAILERS or (seen_other and lname in _HEADER_NAMES):
@@ -504,7 +660,7 @@ def _ignored_trailer(lname: str, value: str, seen_other: bool, followup: bool) -
     if followup:
         if not lname.isascii():
             return True
-        if not _ADDRESS.search(value) and lname not in _NON_PERSON:
+        if not _has_address(value) and lname not in _NON_PERSON:
             return True
         if _URL.search(value) and lname not in _LINKS:
             return True

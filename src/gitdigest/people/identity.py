@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -315,8 +317,20 @@ def _group_name(filename: str, known: Iterable[str]) -> str:
     return next((e for e in sorted(known) if squash(e) == squash(suffix)), suffix.replace("-", " ").title())
 
 
+_MAX_MAP = 64 << 20
+"""A mailmap or gitdm file larger than this is not one (the kernel's .mailmap is 100 KB)."""
+
+
 def _read(path: Path, setting: str) -> str:
+    """A map file's text: a regular file under _MAX_MAP bytes (never /dev/zero or a FIFO)."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        # O_NONBLOCK: a FIFO must not block the open.
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK)) as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ConfigError(f"{setting}: {path}: not a regular file")
+            if info.st_size > _MAX_MAP:
+                raise ConfigError(f"{setting}: {path}: over {_MAX_MAP:,} bytes; not a map file")
+            return handle.read(_MAX_MAP + 1).decode("utf-8", errors="replace")
     except OSError as err:
         raise ConfigError(f"{setting}: {path}: {err.strerror or err}") from err

@@ -22,9 +22,30 @@ _CONTROL = re.compile(
 )
 
 
+# Unicode's format characters (category Cf: bidi controls such as U+202E and U+2066,
+# zero-width U+200B, U+FEFF ...) can reorder or hide what a line shows (CVE-2021-42574,
+# "Trojan Source"): shown as `<U+202E>`. The class is Unicode 15's; tests/test_hostile.py
+# holds it equal to unicodedata's category Cf.
+_FORMAT = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
 def clean(text: str) -> str:
-    """Text from mail with terminal control sequences and control characters removed."""
-    return _CONTROL.sub("", text)
+    """Text from mail with terminal control sequences and control characters removed,
+    and format characters (bidi, zero-width) shown as `<U+XXXX>`."""
+    return _FORMAT.sub(_shown, _CONTROL.sub("", text))
+
+
+def _shown(match: re.Match[str]) -> str:
+    return f"<U+{ord(match.group(0)):04X}>"
+
+
+def one_line(text: str) -> str:
+    """`clean` text with its line breaks and tabs made spaces: a name, a list name."""
+    return " ".join(clean(text).split())
 
 
 def day(when: datetime.datetime | None) -> str:
@@ -47,7 +68,7 @@ def span(digest: Digest) -> str:
 
 def title(digest: Digest) -> str:
     """The report's title line."""
-    name = digest.period.list_name or "Mailing"
+    name = one_line(digest.period.list_name) or "Mailing"
     return f"{name} mailing list update {span(digest)}"
 
 

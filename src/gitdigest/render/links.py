@@ -31,6 +31,8 @@ def revision_url(period: Period, rev: Revision) -> str:
 def commit_url(digest: Digest, commit: str) -> str:
     """The commit's page from `digest.treeWeb` (`%s` is the id; appended when absent), or ''."""
     template = digest.period.tree_web.strip()
-    if not template or not re.fullmatch(r"[0-9a-f]{7,64}", commit):
+    # Only a web page: `javascript:` or `data:` in a link would run in the reader's browser.
+    web = template.lower().startswith(("http://", "https://"))
+    if not web or not re.fullmatch(r"[0-9a-f]{7,64}", commit):
         return ""
     return template.replace("%s", commit) if "%s" in template else template + commit

@@ -56,7 +56,7 @@ def render(target: Target, found: Provenance, width: int | None = None, color: b
 def _headline(target: Target) -> str:
     many = "more than " if target.more else ""
     noun = "commit" if target.commits == 1 and not target.more else "commits"
-    return f"git-digest: pushing {many}{target.commits} {noun} to {target.remote}: {', '.join(target.refs)}"
+    return f"git-digest: pushing {many}{target.commits} {noun} to {_remote(target.remote)}: {', '.join(target.refs)}"
 
 
 def _series(series: PushedSeries, paint: Paint) -> list[str]:
@@ -123,6 +123,16 @@ def _version(rev: Revision) -> str:
 
 def _day(when: datetime.datetime) -> str:
     return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _remote(text: str) -> str:
+    """The remote as git named it, a URL without its password (`https://user:secret@host`)."""
+    scheme, sep, rest = text.partition("://")
+    if sep:
+        auth, at, host = rest.partition("@")
+        if at and "/" not in auth and ":" in auth:
+            rest = auth.split(":", 1)[0] + "@" + host
+    return _clean(scheme + sep + rest)
 
 
 def _clean(text: str) -> str:
