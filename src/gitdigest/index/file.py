@@ -11,6 +11,7 @@ error, and is never renamed, replaced or removed.
 from __future__ import annotations
 
 import contextlib
+import enum
 import fcntl
 import hashlib
 import os
@@ -18,6 +19,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from gitdigest.errors import (
@@ -29,6 +31,25 @@ from gitdigest.errors import (
 from gitdigest.index.schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
 
 _SQLITE = b"SQLite format 3\0"
+
+
+class State(enum.Enum):
+    """What the file at the index's path is, as far as this run can use it."""
+
+    NEW = "new"
+    """Absent or empty: made afresh, without a note."""
+    TRUNCATED = "truncated"
+    """Shorter than its header says: damaged, or a writer's checkpoint under way."""
+    UNUSABLE = "unusable"
+    """Not an SQLite database, damaged, or made for another archive, version or parser."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why the file cannot be used as it is, and what to tell the user."""
+
+    state: State
+    why: str = ""
 
 
 def default_path(cache: Path, top: Path) -> Path:
@@ -49,13 +70,13 @@ def prepare(path: Path, identity: Mapping[str, str], note: Callable[[str], None]
     if seen is None:
         return
     with WriteLock(path).held(wait) as mine:
-        if not mine and seen == "truncated" and _settles(path, identity):
+        if not mine and seen.state is State.TRUNCATED and _settles(path, identity):
             return  # it was the writer's checkpoint, now done
         if not mine:
             raise IndexBusyError("the list's index is being built by another process")
         problem = _problem(path, identity, confirm=True)
-        if problem:
-            note(f"{path}: {problem}; rebuilding it from the archive")
+        if problem is not None and problem.state is not State.NEW:
+            note(f"{path}: {problem.why}; rebuilding it from the archive")
         if problem is not None:
             _create(path, identity)
 
@@ -85,8 +106,8 @@ def ours(header: bytes) -> bool:
     return header.startswith(_SQLITE) and header[68:72] == APPLICATION_ID.to_bytes(4, "big")
 
 
-def _problem(path: Path, identity: Mapping[str, str], confirm: bool = False) -> str | None:
-    """Why the file cannot be used as it is: None when it can, '' when it is new.
+def _problem(path: Path, identity: Mapping[str, str], confirm: bool = False) -> Problem | None:
+    """Why the file cannot be used as it is: None when it can.
 
     A file shorter than its header says is truncated, or is being checkpointed (SQLite
     writes page 1 first); with `confirm`, under the writer's lock, SQLite checks it.
@@ -94,20 +115,20 @@ def _problem(path: Path, identity: Mapping[str, str], confirm: bool = False) -> 
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        return ""
+        return Problem(State.NEW)
     if size == 0:
-        return ""
+        return Problem(State.NEW)
     with path.open("rb") as handle:
         header = handle.read(100)
-    if not header.startswith(b"SQLite format 3\0"):
-        return "not an SQLite database"
+    if not header.startswith(_SQLITE):
+        return Problem(State.UNUSABLE, "not an SQLite database")
     if _truncated(header, size) and not (confirm and _intact(path)):
-        return "truncated"
+        return Problem(State.TRUNCATED, "truncated")
     try:
         with contextlib.closing(connect(path)) as db:
             return _mismatch(db, identity)
     except sqlite3.DatabaseError as err:
-        return f"damaged ({err})"
+        return Problem(State.UNUSABLE, f"damaged ({err})")
 
 
 def _settles(path: Path, identity: Mapping[str, str], seconds: float = 2.0) -> bool:
@@ -141,19 +162,19 @@ def _intact(path: Path) -> bool:
         return False
 
 
-def _mismatch(db: sqlite3.Connection, identity: Mapping[str, str]) -> str | None:
+def _mismatch(db: sqlite3.Connection, identity: Mapping[str, str]) -> Problem | None:
     """What differs between the file and what this run needs, or None."""
     app = db.execute("PRAGMA application_id").fetchone()[0]
     tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if app != APPLICATION_ID:
-        return "not a gitdigest index" if tables else ""
+        return Problem(State.UNUSABLE, "not a gitdigest index") if tables else Problem(State.NEW)
     if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-        return "made by another version of gitdigest"
+        return Problem(State.UNUSABLE, "made by another version of gitdigest")
     meta = dict(db.execute("SELECT key, value FROM meta"))
     if meta.get("archive") != identity["archive"]:
-        return f"made for another archive ({meta.get('archive')})"
+        return Problem(State.UNUSABLE, f"made for another archive ({meta.get('archive')})")
     if meta.get("parser") != identity["parser"]:
-        return "made by another version of gitdigest's parser"
+        return Problem(State.UNUSABLE, "made by another version of gitdigest's parser")
     return None
 
 
