@@ -296,11 +296,12 @@ def test_an_mbox_is_filtered_by_its_own_diffs(tmp_path: Path) -> None:
 
 def test_the_index_stores_touched_paths(lists: Path, tmp_path: Path) -> None:
     from gitdigest import index
+    from gitdigest.index import ingest
     from gitdigest.mail import archive
 
     arch = archive.open_archive(lists)
     with index.open_index(tmp_path / "i.sqlite3", arch, 10**7) as idx:
-        idx.update(arch)
+        ingest.update(idx, arch)
         found = idx.paths_of(["alice-1@x", "alice-2@x", "alice-0@x", "rev-1@x"])
     assert found == {"alice-1@x": ("io_uring/rw.c",), "alice-2@x": ("include/linux/io_uring.h",)}
 
