@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from gitdigest.mail.messages import Parsed
 from gitdigest.model import Message, Person, Revision, Skipped, Subject, Topic, Trailer
+from gitdigest.series import reach
 
 _FIELDS = dataclasses.fields(Message)
 _SUBJECT_FIELDS = tuple(f.name for f in dataclasses.fields(Subject))
@@ -55,15 +56,29 @@ class Row:
     """The commit message or cover letter text, for what a report prints in full."""
     answers: tuple[str, ...]
     """The message-ids it replies to or references."""
+    contributor: str | None = None
+    """The author's address, when the message is a patch or a cover letter (`Message.is_contribution`)."""
+    series: SeriesFacts | None = None
+    """For a message the grouping looks at: what the index finds it by (see series/reach.py)."""
+
+
+@dataclass(frozen=True)
+class SeriesFacts:
+    """What the incremental topics keep of a patch, cover letter or pull request."""
+
+    sender: str
+    date: float
+    keys: tuple[str, ...]
 
 
 def parsed_row(parsed: Parsed, time: int) -> Row:
     """The row of a parsed message, with the text a report may print (its `description`)."""
     message = parsed.message
     answers = tuple(dict.fromkeys(((message.in_reply_to,) if message.in_reply_to else ()) + message.references))
+    facts = SeriesFacts(message.sender.email, message.date.timestamp(), reach.keys(message)) if reach.relevant(message) else None
     return Row(
         message.epoch, message.commit, message.blob, time, message.msgid, False, None,
-        encode(message), parsed.description, answers,
+        encode(message), parsed.description, answers, message.author.email if message.is_contribution else None, facts,
     )
 
 

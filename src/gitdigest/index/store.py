@@ -15,15 +15,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitdigest.index import codec, file, ingest
+from gitdigest.index import codec, file, incremental, ingest
 from gitdigest.index.caches import LoreAnswers, Topics, TreePatchIds
 from gitdigest.index.file import WriteLock, guarded
-from gitdigest.index.schema import PATCH_ID, SUBJECT, TITLE, field, json_list
+from gitdigest.index.schema import PATCH_ID, TITLE, json_list
 from gitdigest.mail import archive
 from gitdigest.mail.archive import Archive
 from gitdigest.model import LORE_EPOCH, Message, Skipped
 
 Note = Callable[[str], None]
+REGROUP_EVERY = 20000
+"""During a long update, topics are brought up to date each time this many messages wait:
+often enough that no regrouping holds much in memory, seldom enough that a long series
+of one sender is not regrouped over and over."""
 Progress = Callable[[str, int, int], None]
 
 
@@ -110,7 +114,7 @@ class Index:
         (a hook that must answer at once) an update another process is making is not waited for."""
         start = time.monotonic()
         with guarded(self.path):
-            if self._tips() == archive.tips(arch):
+            if self._tips() == archive.tips(arch) and not incremental.pending(self.db):
                 return Update(0, 0, 0, 0, self.count(), time.monotonic() - start)
             with self.lock.held(wait) as mine:
                 if not mine:
@@ -128,12 +132,15 @@ class Index:
             with self.writing():
                 self._insert(found)
                 self._set_tip(chunk.epoch.number, chunk.commits[-1])
+                if incremental.pending(self.db) >= REGROUP_EVERY:
+                    incremental.refresh(self.db, self.by_rows)
             parsed, added = parsed + len(found), added + sum(1 for r in found if r.msgid)
             done += len(chunk.commits)
             progress("indexing", done, total)
         with self.writing():
             for p in plans:
                 self._settle(p.epoch.number, p.tip)
+            incremental.refresh(self.db, self.by_rows)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('updated', ?)", (str(int(time.time())),))
         return Update(parsed, added, parsed - added, dropped, self.count(), time.monotonic() - start)
 
@@ -151,9 +158,11 @@ class Index:
             for number in gone:
                 dropped += self._delete("epoch = ?", (number,))
                 self._forget(number)
+            incremental.refresh(self.db, self.by_rows)
         return dropped
 
     def _delete(self, where: str, params: tuple[object, ...]) -> int:
+        incremental.forget(self.db, [s for (s,) in self.db.execute(f"SELECT seq FROM messages WHERE {where}", params)])
         self.db.execute(f"DELETE FROM answers WHERE seq IN (SELECT seq FROM messages WHERE {where})", params)
         count = self.db.execute(f"DELETE FROM messages WHERE {where}", params).rowcount
         if count:
@@ -173,6 +182,7 @@ class Index:
             "INSERT INTO answers VALUES (?, ?)",
             ((target, first + i) for i, r in enumerate(found) for target in r.answers),
         )
+        incremental.add(self.db, first, found)
         self._bump()
 
     def _bump(self) -> None:
@@ -300,21 +310,16 @@ class Index:
     def authors_before(self, emails: Iterable[str], until: float) -> frozenset[str] | None:
         """Which of `emails` sent a patch or cover letter that the archive added before `until`;
         None when the archive holds no message that early (so nobody can be told new)."""
-        # One pass in SQLite over the stored records (`Message.is_contribution`, in JSON):
-        # decoding every earlier record instead costs seconds on a large archive.
-        author, subject = field("author"), field("subject")
-        part = lambda name: f"json_extract(record, '$[{subject}][{SUBJECT[name]}]')"
+        # `contributions` holds (address, time) of every patch and cover letter, indexed:
+        # one look-up per address, however large the archive.
         query = (
-            f"SELECT DISTINCT json_extract(record, '$[{author}][1]') FROM messages"
-            f" WHERE time < ? AND record IS NOT NULL AND json_extract(record, '$[{author}][1]') IN"
-            f" (SELECT value FROM json_each(?)) AND NOT {part('is_reply')} AND NOT {part('is_pull')}"
-            f" AND (json_extract(record, '$[{field('has_diff')}]')"
-            f" OR (NOT {part('counters_inferred')} AND {part('counter')} = 0))"
+            "SELECT value FROM json_each(?) WHERE EXISTS"
+            " (SELECT 1 FROM contributions WHERE email = value AND time < ?)"
         )
         with guarded(self.path):
             if self.db.execute("SELECT 1 FROM messages WHERE time < ? AND record IS NOT NULL LIMIT 1", (until,)).fetchone() is None:
                 return None
-            return frozenset(e for (e,) in self.db.execute(query, (until, json_list(emails))))
+            return frozenset(e for (e,) in self.db.execute(query, (json_list(emails), until)))
 
     def description(self, message: Message) -> str | None:
         """The text a report prints for a patch or cover letter, when the index kept it."""
@@ -336,6 +341,7 @@ class Index:
                     fresh.append(row)
             if fresh:
                 self._insert(fresh)
+                incremental.refresh(self.db, self.by_rows)
         return len(fresh)
 
     def drop_fetched_copies(self) -> int:
@@ -345,7 +351,9 @@ class Index:
             if self.db.execute(f"SELECT 1 FROM messages WHERE {where} LIMIT 1").fetchone() is None:
                 return 0
             with self.lock.held(), self.writing():
-                return self._delete(where, ())
+                dropped = self._delete(where, ())
+                incremental.refresh(self.db, self.by_rows)
+                return dropped
 
     def topics(self) -> Topics:
         """The topics cached in this index."""

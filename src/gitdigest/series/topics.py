@@ -113,10 +113,15 @@ def _by_supersedes(ordered: Sequence[Revision]) -> Iterator[Link]:
 
 def _superseded_ids(rev: Revision) -> Iterator[str]:
     for message in rev.messages:
-        for trailer in message.trailers:
-            match = _MSGID.search(trailer.value.strip())
-            if trailer.lname == "supersedes" and match:
-                yield match.group(1)
+        yield from superseded_ids(message)
+
+
+def superseded_ids(message: Message) -> Iterator[str]:
+    """The message-ids a message's `Supersedes:` lines name."""
+    for trailer in message.trailers:
+        match = _MSGID.search(trailer.value.strip())
+        if trailer.lname == "supersedes" and match:
+            yield match.group(1)
 
 
 def _by_reply(ordered: Sequence[Revision]) -> Iterator[Link]:
