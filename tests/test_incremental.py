@@ -25,7 +25,7 @@ from gitdigest.model import Topic
 from gitdigest.series import grouping
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import scale_archive  # noqa: E402
+import scale_archive
 
 SERIES = Path(__file__).parent / "data" / "series"
 

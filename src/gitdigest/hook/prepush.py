@@ -30,6 +30,9 @@ from gitdigest.online import fetch
 from gitdigest.render import summary, terminal
 from gitdigest.tree import codetree
 
+BUDGET = 300
+"""At most this many new archive messages are indexed by a push (a fraction of a second, the
+topics they touch included); more wait for `git digest index` or the next digest."""
 LIMIT = 500
 """The newest commits of a push that are looked at; a first push of a whole tree has more."""
 MARKER = "# git-digest pre-push hook"
@@ -155,7 +158,8 @@ def _state(code: codetree.CodeTree, update: push.RefUpdate, known: bool) -> str:
 
 def _trace(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance | None:
     """Where the commits come from, through the archive's index; None while another process
-    builds it for the first time (an update in progress: the index as it last was)."""
+    builds it for the first time (an update in progress, or more new messages than BUDGET:
+    the index as it last was; topics are never regrouped over the whole archive)."""
     if config.archive is None:
         return _trace_on_lore(code, config, ids, say)
     cache = settings.cache_dir()
@@ -170,7 +174,12 @@ def _trace(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str
             say("note: another process is updating the list's index; this summary is from its last update")
         elif not idx.complete:
             say(f"note: indexing {arch.top} for the first time; later pushes are quick")
-        idx.update(arch, wait=False)
+        waiting = idx.waiting(arch) if idx.complete and not busy else 0
+        if waiting > BUDGET:
+            say(f"note: {waiting} new messages in the archive are not indexed yet; this summary is as of"
+                " the last update (`git digest index` brings it up to date)")
+        else:
+            idx.update(arch, wait=False)
         resolve = codetree.canonical(code)
         commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
         wanted = provenance.lookup(commits)
@@ -181,7 +190,7 @@ def _trace(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str
 def _trace_on_lore(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Say) -> provenance.Provenance:
     """With no archive and digest.online: find the commits' series on lore as `b4 dig` does
     (Link: threads, then `patchid:` searches), cached in the lore store's own index."""
-    note = lambda text: say(f"note: {text}")  # noqa: E731 - the index's note callback
+    note = lambda text: say(f"note: {text}")
     with fetch.store_index(settings.cache_dir(), config.lore, config.max_message_size, note) as idx:
         resolve = codetree.canonical(code)
         commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)

@@ -121,6 +121,15 @@ class Index:
                     return Update(0, 0, 0, 0, self.count(), time.monotonic() - start)
                 return self._update(arch, progress, workers or ingest.workers(), start)
 
+    def waiting(self, arch: Archive) -> int:
+        """How many archive commits the index has yet to read (cheap: no message is parsed)."""
+        with guarded(self.path):
+            last = self._tips()
+            if last == archive.tips(arch):
+                return 0
+            plans = [ingest.plan(e, last.get(e.number), lambda e=e: self._commits(e.number)) for e in arch.epochs]
+        return sum(len(p.commits) for p in plans) or 1  # a rewrite that only drops still needs an update
+
     def _update(self, arch: Archive, progress: Progress, workers: int, start: float) -> Update:
         last = self._tips()
         plans = [ingest.plan(e, last.get(e.number), lambda e=e: self._commits(e.number)) for e in arch.epochs]
