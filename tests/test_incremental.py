@@ -95,7 +95,7 @@ def _first(top: Path, writer: EpochWriter, data: bytes) -> archive.Archive:
     return archive.open_archive(top)
 
 
-def test_topics_of_two_epochs_and_fetched_messages(tmp_path: Path, corpus: list[bytes]) -> None:
+def test_topics_across_epochs_in_one_update_or_two(tmp_path: Path, corpus: list[bytes]) -> None:
     """Across epochs, in one update or in two, the same topics."""
     top = build_v2(tmp_path / "archive", corpus[:1500], per_epoch=700)
     arch = archive.open_archive(top)
@@ -121,3 +121,22 @@ def test_a_resend_arriving_later_joins_the_earlier_topic(tmp_path: Path) -> None
         assert _check(idx, archive.open_archive(top)) == 1
         kept, _whole = stored(idx)
         assert [r.version for r in kept[0].revisions] == [1, 2]
+
+
+@pytest.mark.slow
+def test_iouring_grown_in_chunks_equals_a_whole_archive_grouping(tmp_path: Path, iouring: Path) -> None:
+    """The whole io-uring archive, indexed as it grew (five fetches of random size), holds the
+    topics a whole-archive grouping gives."""
+    top = tmp_path / "io-uring"
+    subprocess.run(["git", "clone", "-q", "--bare", str(iouring / "git" / "0.git"), str(top / "git" / "0.git")], check=True)
+    epoch = top / "git" / "0.git"
+    commits = subprocess.run(["git", "rev-list", "--reverse", "HEAD"], cwd=epoch, check=True, capture_output=True,
+                             text=True).stdout.split()
+    rng = random.Random(17)
+    cuts = sorted(rng.sample(range(1000, len(commits) - 1000), 4)) + [len(commits)]
+    with open_index(tmp_path / "index.sqlite3", archive.open_archive(top), messages.MAX_MESSAGE_SIZE) as idx:
+        for cut in cuts:
+            subprocess.run(["git", "update-ref", "refs/heads/master", commits[cut - 1]], cwd=epoch, check=True)
+            idx.update(archive.open_archive(top))
+        assert idx.count() > 33000
+        assert _check(idx, archive.open_archive(top)) > 1000
