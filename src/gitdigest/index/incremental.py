@@ -109,10 +109,12 @@ def _regroup(db: sqlite3.Connection, members: set[int], load: Load) -> None:
     db.execute(f"DELETE FROM topics WHERE ordinal IN (SELECT topic FROM series WHERE seq IN {_IN})", (given,))
     db.execute(f"UPDATE series SET topic = NULL, pending = 0 WHERE seq IN {_IN}", (given,))
     row_of = {id(message): row for row, message in loaded.items()}
+    placed: list[tuple[int | None, int]] = []
     for topic in found:
         data, named = codec.encode_topic(topic, lambda m: row_of[id(m)])
         cursor = db.execute(
             "INSERT INTO topics (key, date, data, rows) VALUES (?, ?, ?, ?)",
             (topic.key, topic.revisions[0].date.timestamp(), data, json_list(named)),
         )
-        db.execute(f"UPDATE series SET topic = ? WHERE seq IN {_IN}", (cursor.lastrowid, json_list(named)))
+        placed.extend((cursor.lastrowid, row) for row in named)
+    db.executemany("UPDATE series SET topic = ? WHERE seq = ?", placed)
