@@ -57,6 +57,7 @@ def _check(idx: Index, arch: archive.Archive) -> int:
     idx.update(arch)
     kept, whole = stored(idx)
     assert incremental.pending(idx.db) == 0
+    assert idx.count() == idx.db.execute("SELECT count(*) FROM messages WHERE msgid IS NOT NULL").fetchone()[0]
     assert [t.key for t in kept] == [t.key for t in whole]
     assert kept == whole
     return len(kept)

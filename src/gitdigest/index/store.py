@@ -173,6 +173,7 @@ class Index:
     def _delete(self, where: str, params: tuple[object, ...]) -> int:
         incremental.forget(self.db, [s for (s,) in self.db.execute(f"SELECT seq FROM messages WHERE {where}", params)])
         self.db.execute(f"DELETE FROM answers WHERE seq IN (SELECT seq FROM messages WHERE {where})", params)
+        self._counted(-self.db.execute(f"SELECT count(*) FROM messages WHERE ({where}) AND msgid IS NOT NULL", params).fetchone()[0])
         count = self.db.execute(f"DELETE FROM messages WHERE {where}", params).rowcount
         if count:
             self._bump()
@@ -192,6 +193,7 @@ class Index:
             ((target, first + i) for i, r in enumerate(found) for target in r.answers),
         )
         incremental.add(self.db, first, found)
+        self._counted(sum(1 for r in found if r.msgid))
         self._bump()
 
     def _bump(self) -> None:
@@ -235,9 +237,16 @@ class Index:
             return self.meta("updated") is not None
 
     def count(self) -> int:
-        """Usable messages in the index."""
+        """Usable messages in the index (kept as rows come and go: counting them reads them all)."""
         with guarded(self.path):
-            return self.db.execute("SELECT count(*) FROM messages WHERE msgid IS NOT NULL").fetchone()[0]
+            return int(self.meta("count") or 0)
+
+    def _counted(self, change: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('count', CAST(coalesce((SELECT value FROM meta WHERE key = 'count'), 0)"
+            " AS INTEGER) + ?)",
+            (change,),
+        )
 
     def rows_of_commits(self, commits: Iterable[str]) -> Rows:
         """The messages the archive commits `commits` added (or removed)."""
