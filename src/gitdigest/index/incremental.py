@@ -53,8 +53,14 @@ def add(db: sqlite3.Connection, first: int, rows: Sequence[codec.Row]) -> None:
 
 
 def forget(db: sqlite3.Connection, seqs: Sequence[int]) -> None:
-    """Before rows `seqs` are deleted: what they were grouped with is pending, their topics go."""
+    """Before rows `seqs` are deleted: what they were grouped with is pending, their topics go;
+    a message that a `d` among them removed is back, and pending."""
     gone = json_list(seqs)
+    db.execute(
+        "UPDATE series SET pending = 1 WHERE seq IN (SELECT seq FROM messages WHERE blob IN"
+        f" (SELECT blob FROM messages WHERE removed AND seq IN {_IN}))",
+        (gone,),
+    )
     mine = [s for (s,) in db.execute(f"SELECT seq FROM series WHERE seq IN {_IN}", (gone,))]
     if mine:
         near = reached(db, mine)
