@@ -49,6 +49,9 @@ Earlier = Callable[[frozenset[str], datetime.datetime], frozenset[str] | None]
 T = TypeVar("T")
 Settle = Callable[[tuple[SeriesReport, ...]], tuple[SeriesReport, ...]]
 """The reports with what of them landed in the code tree (merged, partially merged)."""
+HOOK_BUDGET = 300
+"""At most this many new archive messages are indexed by a push (a fraction of a second, the
+topics they touch included); more wait for `git digest index` or the next digest."""
 
 
 @dataclass(frozen=True)
@@ -525,7 +528,12 @@ def trace_push(code: codetree.CodeTree, config: settings.Settings, ids: Sequence
             say("note: another process is updating the list's index; this summary is from its last update")
         elif not idx.complete:
             say(f"note: indexing {arch.top} for the first time; later pushes are quick")
-        ingest.update(idx, arch, wait=False)
+        waiting = ingest.waiting(idx, arch) if idx.complete and not busy else 0
+        if waiting > HOOK_BUDGET:
+            say(f"note: {waiting} new messages in the archive are not indexed yet; this summary is as of"
+                " the last update (`git digest index` brings it up to date)")
+        else:
+            ingest.update(idx, arch, wait=False)
         resolve = codetree.canonical(code, idx.list_senders())
         commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
         wanted = provenance.lookup(commits)

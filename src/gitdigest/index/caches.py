@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,67 +22,35 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class StoredTopic:
-    """A cached topic as stored: its encoded record and the message rows it names."""
+    """A topic as stored: its encoded record and the message rows it names."""
 
     data: str
     rows: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class CachedTopic:
-    """A topic as the index caches it."""
-
-    key: str
-    data: str
-    """As `codec.encode_topic` writes it."""
-    msgids: tuple[str, ...]
-    """The message-ids of its revisions' messages: how a period finds its topics."""
-    rows: tuple[int, ...]
-    """The message rows it names."""
 
 
 class Topics:
-    """The topics of the index's messages, cached for one generation of them and one code."""
+    """The topics of the index's messages, kept up to date with them (see incremental.py)."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
 
-    def fresh(self, code: str) -> bool:
-        """The cached topics belong to these messages and to this code."""
-        with guarded(self.index.path):
-            return self.index.meta("topics") == f"{self.index.meta('generation')}:{code}"
-
     def data(self, msgids: Iterable[str] | None = None) -> list[StoredTopic]:
-        """The cached topics, each with the rows it names: all, or those holding `msgids`."""
-        query, params = "SELECT data, rows FROM topics ORDER BY ordinal", tuple[str, ...]()
+        """The topics, oldest first, each with the rows it names: all, or those holding `msgids`."""
+        query, params = "SELECT data, rows FROM topics ORDER BY date, key", tuple[str, ...]()
         if msgids is not None:
             query = (
-                "SELECT data, rows FROM topics WHERE ordinal IN (SELECT ordinal FROM topic_members"
-                " WHERE msgid IN (SELECT value FROM json_each(?))) ORDER BY ordinal"
+                "SELECT data, rows FROM topics WHERE ordinal IN (SELECT s.topic FROM messages m JOIN series s"
+                " ON s.seq = m.seq WHERE m.msgid IN (SELECT value FROM json_each(?))) ORDER BY date, key"
             )
             params = (json_list(msgids),)
         with guarded(self.index.path), codec.bulk():
             return [StoredTopic(data, tuple(json.loads(named))) for data, named in self.index.db.execute(query, params)]
 
-    def store(self, code: str, generation: int, topics: Sequence[CachedTopic]) -> bool:
-        """Cache the topics of `generation`'s messages, unless a writer is busy or the messages
-        changed meanwhile; says whether it did."""
-        with self.index.lock.held(wait=False) as mine, guarded(self.index.path):
-            if not mine:
-                return False
-            with self.index.writing():
-                if self.index.meta("generation") != str(generation):
-                    return False
-                self.index.db.execute("DELETE FROM topics")
-                self.index.db.execute("DELETE FROM topic_members")
-                self.index.db.executemany(
-                    "INSERT INTO topics VALUES (?, ?, ?, ?)",
-                    ((i, t.key, t.data, json_list(t.rows)) for i, t in enumerate(topics)),
-                )
-                members = ((m, i) for i, t in enumerate(topics) for m in t.msgids)
-                self.index.db.executemany("INSERT OR IGNORE INTO topic_members VALUES (?, ?)", members)
-                self.index.db.execute("INSERT OR REPLACE INTO meta VALUES ('topics', ?)", (f"{generation}:{code}",))
-            return True
+    def stream(self) -> Iterator[StoredTopic]:
+        """Every topic, oldest first, one at a time."""
+        with guarded(self.index.path):
+            for data, named in self.index.db.execute("SELECT data, rows FROM topics ORDER BY date, key"):
+                yield StoredTopic(data, tuple(json.loads(named)))
 
 
 class LoreAnswers:

@@ -36,6 +36,7 @@ from gitdigest.model import (
     Topic,
     Trailer,
 )
+from gitdigest.series import reach
 
 _FIELDS = dataclasses.fields(Message)
 _SUBJECT_FIELDS = tuple(f.name for f in dataclasses.fields(Subject))
@@ -67,15 +68,30 @@ class Row:
     """The message-ids it replies to or references."""
     paths: tuple[str, ...] = ()
     """The paths its diff touches (the `touched` table: what pathspec filters query)."""
+    contributor: str | None = None
+    """The author's address, when the message is a patch or a cover letter (`Message.is_contribution`)."""
+    series: SeriesFacts | None = None
+    """For a message the grouping looks at: what the index finds it by (see series/reach.py)."""
+
+
+@dataclass(frozen=True)
+class SeriesFacts:
+    """What the incremental topics keep of a patch, cover letter or pull request."""
+
+    sender: str
+    date: float
+    keys: tuple[str, ...]
 
 
 def parsed_row(parsed: Parsed, time: int) -> Row:
     """The row of a parsed message, with the text a report may print (its `description`)."""
     message = parsed.message
     answers = tuple(dict.fromkeys(((message.in_reply_to,) if message.in_reply_to else ()) + message.references))
+    facts = SeriesFacts(message.sender.email, message.date.timestamp(), reach.keys(message)) if reach.relevant(message) else None
     return Row(
         message.epoch, message.commit, message.blob, time, message.msgid, False, None,
         encode(message), parsed.description, answers, parsed.paths,
+        message.author.email if message.is_contribution else None, facts,
     )
 
 

@@ -1,16 +1,14 @@
 """What a digest reads from the index: the period's messages, their topics, the replies.
 
 The series stage links revisions across the whole archive (a revision's history and
-its successors may lie anywhere in it), so topics are computed over every message:
-about a second for io-uring's 33,000, once they are read. The topics are cached in
-the index for its generation of messages and for this code, and a short period then
-reads only the topics it touches, their messages, and the messages that answer them:
-a few hundred rows instead of all.
+its successors may lie anywhere in it); the index keeps those topics up to date as
+messages arrive (incremental.py), so a short period reads only the topics it touches,
+their messages, and the messages that answer them: a few hundred rows instead of all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -21,7 +19,6 @@ from gitdigest.index import Index, Note, codec
 from gitdigest.mail import archive, messages
 from gitdigest.mail.archive import Archive
 from gitdigest.model import Message, MessageText, Skipped, Topic
-from gitdigest.series import grouping
 
 SHORT = 0.25
 """A period holding less than this share of the archive reads only its own topics."""
@@ -65,20 +62,14 @@ def with_index(arch: Archive, path: Path, limit: int, note: Note, work: Callable
 
 def gather(idx: Index, select: Callable[[Index], index.Rows]) -> Corpus:
     """The period `select` picks, with its topics and the replies to them."""
-    code = codec.code_fingerprint()
     with idx.reading():
         period = select(idx)
-        generation = idx.generation
-        cached = idx.topics().fresh(code)
-        if cached and len(period.rows) < SHORT * max(idx.count(), 1):
+        if len(period.rows) < SHORT * max(idx.count(), 1):
             return _short(idx, period)
         history = idx.everything()
-        stored = idx.topics().data() if cached else None
-    if stored is None:
-        topics = _topics(idx, history, code, generation)
-    else:
-        decode = codec.topic_decoder(history)
-        topics = tuple(decode(one.data) for one in stored)
+        stored = idx.topics().data()
+    decode = codec.topic_decoder(history)
+    topics = tuple(decode(one.data) for one in stored)
     inside = tuple(history[r] for r in period.rows if r in history)
     return Corpus(inside, topics, tuple(history.values()), period.skipped)
 
@@ -96,20 +87,6 @@ def _short(idx: Index, period: index.Rows) -> Corpus:
     ordered = sorted((r for r in answering if r in loaded), key=lambda r: (loaded[r].epoch, r))
     replies = tuple(loaded[r] for r in ordered)
     return Corpus(inside, topics, replies, period.skipped)
-
-
-def _topics(idx: Index, history: Mapping[int, Message], code: str, generation: int) -> tuple[Topic, ...]:
-    """Topics over the whole archive, cached in the index for the next run."""
-    topics = grouping.topics(grouping.postings(list(history.values())))
-    row_of = {id(message): row for row, message in history.items()}
-    entries = []
-    for topic in topics:
-        # A record the cache cannot store is a TypeError here, never a silent switch-off.
-        data, named = codec.encode_topic(topic, lambda m: row_of[id(m)])
-        msgids = {m.msgid for rev in topic.revisions for m in rev.messages}
-        entries.append(index.CachedTopic(topic.key, data, tuple(msgids), tuple(named)))
-    idx.topics().store(code, generation, entries)
-    return topics
 
 
 def text_of(idx: Index, arch: Archive, message: Message) -> MessageText:

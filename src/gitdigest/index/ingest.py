@@ -32,6 +32,10 @@ from gitdigest.mail import archive, parsing
 from gitdigest.mail.archive import Archive, Epoch
 from gitdigest.model import Parsed
 
+REGROUP_EVERY = 20000
+"""During a long update, topics are brought up to date each time this many messages wait:
+often enough that no regrouping holds much in memory, seldom enough that a long series
+of one sender is not regrouped over and over."""
 PARALLEL_FROM = 1500
 """Fewer new commits than this are parsed in-process: starting workers costs more."""
 _CHUNK = (200, 1000)
@@ -166,7 +170,7 @@ def update(idx: Index, arch: Archive, progress: Progress = _quiet, workers: int 
     (a hook that must answer at once) an update another process is making is not waited for."""
     start = time.monotonic()
     with guarded(idx.path):
-        if idx.tips() == archive.tips(arch):
+        if idx.tips() == archive.tips(arch) and not idx.pending():
             return Update(0, 0, 0, 0, idx.count(), time.monotonic() - start)
         with idx.lock.held(wait) as mine:
             if not mine:
@@ -185,12 +189,15 @@ def _update(idx: Index, arch: Archive, progress: Progress, workers: int, start: 
         with idx.writing():
             idx.insert(found)
             idx.set_tip(chunk.epoch.number, chunk.commits[-1])
+            if idx.pending() >= REGROUP_EVERY:
+                idx.regroup()
         parsed, added = parsed + len(found), added + sum(1 for r in found if r.msgid)
         done += len(chunk.commits)
         progress("indexing", done, total)
     with idx.writing():
         for p in plans:
             idx.settle(p.epoch.number, p.tip)
+        idx.regroup()
         idx.mark_updated()
     return Update(parsed, added, parsed - added, dropped, idx.count(), time.monotonic() - start)
 
@@ -199,4 +206,16 @@ def _drop(idx: Index, plans: Sequence[Plan], gone: Iterable[int]) -> int:
     """Drop the rows of commits that left the archive: after a rewrite, or whole epochs."""
     with idx.writing():
         dropped = sum(idx.drop_after(p.epoch.number, p.base) for p in plans if p.rewritten)
-        return dropped + sum(idx.drop_epoch(number) for number in gone)
+        dropped += sum(idx.drop_epoch(number) for number in gone)
+        idx.regroup()
+        return dropped
+
+
+def waiting(idx: Index, arch: Archive) -> int:
+    """How many archive commits the index has yet to read (cheap: no message is parsed)."""
+    with guarded(idx.path):
+        last = idx.tips()
+        if last == archive.tips(arch):
+            return 0
+        plans = [plan(e, last.get(e.number), functools.partial(idx.commits, e.number)) for e in arch.epochs]
+    return sum(len(p.commits) for p in plans) or 1  # a rewrite that only drops still needs an update

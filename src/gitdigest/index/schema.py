@@ -36,13 +36,33 @@ CREATE INDEX messages_msgid ON messages (msgid);
 CREATE INDEX messages_removed ON messages (blob) WHERE removed;
 CREATE TABLE answers (target TEXT NOT NULL, seq INTEGER NOT NULL);
 CREATE INDEX answers_target ON answers (target);
+CREATE INDEX messages_blob ON messages (blob);
 CREATE TABLE topics (
     ordinal INTEGER PRIMARY KEY,
     key TEXT NOT NULL,
+    date REAL NOT NULL,           -- its first revision's: topics are listed by (date, key)
     data TEXT NOT NULL,           -- as codec.encode_topic writes it
     rows TEXT NOT NULL            -- JSON: the message rows it names
 );
-CREATE TABLE topic_members (msgid TEXT PRIMARY KEY, ordinal INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX topics_order ON topics (date, key);
+CREATE TABLE series (             -- the messages the grouping looks at (series/reach.py)
+    seq INTEGER PRIMARY KEY,
+    sender TEXT NOT NULL,
+    date REAL NOT NULL,           -- the Date header, as grouping compares them
+    topic INTEGER,                -- the topic it is in (NULL: none, a dropped duplicate)
+    pending INTEGER NOT NULL      -- added (or touched) since the topics were last brought up to date
+);
+CREATE INDEX series_sender ON series (sender, date);
+CREATE INDEX series_topic ON series (topic);
+CREATE INDEX series_pending ON series (seq) WHERE pending;
+CREATE TABLE series_keys (key TEXT NOT NULL, seq INTEGER NOT NULL);
+CREATE INDEX series_keys_key ON series_keys (key);
+CREATE INDEX series_keys_seq ON series_keys (seq);
+CREATE TABLE contributions (      -- patches and cover letters: who was an author before a date
+    email TEXT NOT NULL, time INTEGER NOT NULL, seq INTEGER NOT NULL
+);
+CREATE INDEX contributions_email ON contributions (email, time);
+CREATE INDEX contributions_seq ON contributions (seq);
 CREATE TABLE tree_patch_ids (
     commit_id TEXT NOT NULL, context INTEGER NOT NULL, patch_id TEXT,
     PRIMARY KEY (commit_id, context)

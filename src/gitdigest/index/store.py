@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitdigest.index import codec, file
+from gitdigest.index import codec, file, incremental
 from gitdigest.index.caches import LoreAnswers, Topics, TreePatchIds
 from gitdigest.index.file import WriteLock, guarded
 from gitdigest.index.schema import PATCH_ID, TITLE, VIA, json_list
@@ -121,7 +121,9 @@ class Index:
         return dropped
 
     def _delete(self, where: str, params: tuple[object, ...]) -> int:
+        incremental.forget(self.db, [s for (s,) in self.db.execute(f"SELECT seq FROM messages WHERE {where}", params)])
         self.db.execute(f"DELETE FROM answers WHERE seq IN (SELECT seq FROM messages WHERE {where})", params)
+        self._counted(-self.db.execute(f"SELECT count(*) FROM messages WHERE ({where}) AND msgid IS NOT NULL", params).fetchone()[0])
         count = self.db.execute(f"DELETE FROM messages WHERE {where}", params).rowcount
         if count:
             self._bump()
@@ -145,7 +147,17 @@ class Index:
             "INSERT OR IGNORE INTO touched VALUES (?, ?)",
             ((r.msgid, path) for r in found if r.msgid for path in r.paths),
         )
+        incremental.add(self.db, first, found)
+        self._counted(sum(1 for r in found if r.msgid))
         self._bump()
+
+    def pending(self) -> int:
+        """How many new patches, covers and pulls wait to join their topics."""
+        return incremental.pending(self.db)
+
+    def regroup(self) -> None:
+        """Bring the topics up to date with what was added or dropped since they were last."""
+        incremental.refresh(self.db, self.by_rows)
 
     def mark_updated(self) -> None:
         """Record when the index last caught up with the archive."""
@@ -195,9 +207,16 @@ class Index:
             return self.meta("updated") is not None
 
     def count(self) -> int:
-        """Usable messages in the index."""
+        """Usable messages in the index (kept as rows come and go: counting them reads them all)."""
         with guarded(self.path):
-            return self.db.execute("SELECT count(*) FROM messages WHERE msgid IS NOT NULL").fetchone()[0]
+            return int(self.meta("count") or 0)
+
+    def _counted(self, change: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('count', CAST(coalesce((SELECT value FROM meta WHERE key = 'count'), 0)"
+            " AS INTEGER) + ?)",
+            (change,),
+        )
 
     def rows_of_commits(self, commits: Iterable[str]) -> Rows:
         """The messages the archive commits `commits` added (or removed)."""
@@ -296,20 +315,16 @@ class Index:
     def authors_before(self, emails: Iterable[str], until: float) -> frozenset[str] | None:
         """Which of `emails` sent a patch or cover letter that the archive added before `until`;
         None when the archive holds no message that early (so nobody can be told new)."""
-        # One pass in SQLite over the stored records (`Message.is_contribution`, in JSON):
-        # decoding every earlier record instead costs seconds on a large archive.
-        part = lambda name: f"json_extract(record, '$.subject.{name}')"
+        # `contributions` holds (address, time) of every patch and cover letter, indexed:
+        # one look-up per address, however large the archive.
         query = (
-            "SELECT DISTINCT json_extract(record, '$.author.email') FROM messages"
-            " WHERE time < ? AND record IS NOT NULL AND json_extract(record, '$.author.email') IN"
-            f" (SELECT value FROM json_each(?)) AND NOT {part('is_reply')} AND NOT {part('is_pull')}"
-            " AND (json_extract(record, '$.has_diff')"
-            f" OR (NOT {part('counters_inferred')} AND {part('counter')} = 0))"
+            "SELECT value FROM json_each(?) WHERE EXISTS"
+            " (SELECT 1 FROM contributions WHERE email = value AND time < ?)"
         )
         with guarded(self.path):
             if self.db.execute("SELECT 1 FROM messages WHERE time < ? AND record IS NOT NULL LIMIT 1", (until,)).fetchone() is None:
                 return None
-            return frozenset(e for (e,) in self.db.execute(query, (until, json_list(emails))))
+            return frozenset(e for (e,) in self.db.execute(query, (json_list(emails), until)))
 
     def paths_of(self, msgids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """The paths the diffs of these messages touch, by message-id: one indexed query."""
@@ -361,6 +376,7 @@ class Index:
                     fresh.append(row)
             if fresh:
                 self.insert(fresh)
+                self.regroup()
         return len(fresh)
 
     def drop_fetched_copies(self) -> int:
@@ -370,7 +386,9 @@ class Index:
             if self.db.execute(f"SELECT 1 FROM messages WHERE {where} LIMIT 1").fetchone() is None:
                 return 0
             with self.lock.held(), self.writing():
-                return self._delete(where, ())
+                dropped = self._delete(where, ())
+                incremental.refresh(self.db, self.by_rows)
+                return dropped
 
     def topics(self) -> Topics:
         """The topics cached in this index."""

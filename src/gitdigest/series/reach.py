@@ -1,0 +1,49 @@
+"""What a posted message can be grouped with: how the index finds it without the archive.
+
+`grouping.postings` and `grouping.topics` join messages only through what is listed
+here: a posting gathers messages of one sender sent close together or in one thread,
+and a link between revisions goes through a change-id, a message-id answered or
+superseded, a patch-id, or a normalised title. So the messages that can change the
+topics of a new one are those that share one of its `keys`, or that its sender sent
+within `WINDOW` of it, and so on from those: the index follows these keys (each is
+indexed) and regroups only what they reach. A rule added to the grouping that joins
+messages through anything else must add it here.
+"""
+
+from __future__ import annotations
+
+from gitdigest.model import Message
+from gitdigest.series import postings, topics
+
+WINDOW = postings.WINDOW + postings.BATCH
+"""Messages of one sender further apart than this (and not linked otherwise) never meet
+in one posting, nor in the duplicate check."""
+
+
+def relevant(message: Message) -> bool:
+    """A message the grouping looks at: a patch, a cover letter or a pull request; a thread
+    root without a diff, or a `[PATCHSET]` message, that may be the cover of the numbered
+    patches answering it (`grouping._thread_covers`); a reply that gives `Supersedes:`."""
+    if postings.is_series_message(message):
+        return True
+    if any(t.lname == "supersedes" for t in message.trailers):
+        return True
+    if message.subject.is_reply or message.has_diff:
+        return False
+    patchset = any(p.upper() == "PATCHSET" for p in message.subject.prefixes)
+    return patchset or not (message.in_reply_to or message.references)
+
+
+def keys(message: Message) -> tuple[str, ...]:
+    """Every value by which a grouping rule may join `message` to another message."""
+    found = [f"m:{message.msgid}", *(f"m:{m}" for m in postings.ancestors(message))]
+    found.extend(f"m:{m}" for m in topics.superseded_ids([message]))
+    if message.change_id:
+        found.append(f"c:{message.change_id}")
+    if message.patch_id:
+        found.append(f"p:{message.patch_id}")
+    title = topics.normalised_title(message.subject.title)
+    if title:
+        found.append(f"t:{title}")
+    return tuple(dict.fromkeys(found))
+

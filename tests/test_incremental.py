@@ -1,0 +1,143 @@
+"""The index's topics, kept up to date message by message, are a whole-archive grouping's.
+
+An archive grows in random chunks (its messages in a shuffled order, so that replies
+and later revisions may come first), with `d` removals and a rewritten history on the
+way; after every update the topics the index holds must equal
+`grouping.topics(grouping.postings(every message))`, in the same order.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from archives import EpochWriter, build_v2, make_mail, read_mbox
+from conftest import KVM_SAMPLE_MBOX
+
+from gitdigest.index import codec, incremental, ingest, open_index
+from gitdigest.index.store import Index
+from gitdigest.mail import archive, messages
+from gitdigest.model import Topic
+from gitdigest.series import grouping
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import scale_archive
+
+SERIES = Path(__file__).parent / "data" / "series"
+
+
+def stored(idx: Index) -> tuple[tuple[Topic, ...], tuple[Topic, ...]]:
+    """The topics the index holds, and those a whole-archive grouping gives."""
+    history = idx.everything()
+    decode = codec.topic_decoder(history)
+    kept = tuple(decode(one.data) for one in idx.topics().data())
+    return kept, grouping.topics(grouping.postings(list(history.values())))
+
+
+def _shuffled(found: Sequence[bytes], rng: random.Random) -> list[bytes]:
+    """Arrival order, disturbed: each message may move up to 40 places later."""
+    keyed = sorted(enumerate(found), key=lambda item: item[0] + rng.uniform(0, 40))
+    return [data for _n, data in keyed]
+
+
+@pytest.fixture(scope="module")
+def corpus(iouring: Path) -> list[bytes]:
+    """Every series case, the KVM sample, and io-uring's last 800 messages."""
+    found = [data for mbox in sorted(SERIES.glob("*.mbox")) for data in read_mbox(mbox)]
+    found += read_mbox(KVM_SAMPLE_MBOX)
+    found += [s.data for s in scale_archive.source(iouring, 800)]
+    return found
+
+
+def _check(idx: Index, arch: archive.Archive) -> int:
+    ingest.update(idx, arch)
+    kept, whole = stored(idx)
+    assert incremental.pending(idx.db) == 0
+    assert idx.count() == idx.db.execute("SELECT count(*) FROM messages WHERE msgid IS NOT NULL").fetchone()[0]
+    assert [t.key for t in kept] == [t.key for t in whole]
+    assert kept == whole
+    return len(kept)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_topics_grown_in_random_chunks_equal_a_whole_archive_grouping(tmp_path: Path, corpus: list[bytes], seed: int) -> None:
+    rng = random.Random(seed)
+    order = _shuffled(corpus, rng)
+    top = tmp_path / "archive"
+    writer = EpochWriter(top / "git" / "0.git")
+    arch_path = top / "git" / "0.git"
+    checks = 0
+    with open_index(tmp_path / "index.sqlite3", _first(top, writer, order[0]), messages.MAX_MESSAGE_SIZE) as idx:
+        done = 1
+        while done < len(order):
+            size = rng.choice((1, 5, 30, 120))
+            for data in order[done : done + size]:
+                writer.add(data)
+            done += size
+            if rng.random() < 0.3:  # a `d` commit removes a message added earlier
+                writer.remove(rng.choice(order[:done]))
+            if rng.random() < 0.2 and done > 50:  # history rewritten: the last few commits are gone
+                back = rng.randint(1, 20)
+                tip = subprocess.run(["git", "rev-parse", f"HEAD~{back}"], cwd=arch_path, check=True,
+                                     capture_output=True, text=True).stdout.strip()
+                subprocess.run(["git", "update-ref", "refs/heads/master", tip], cwd=arch_path, check=True)
+                writer = EpochWriter(arch_path)
+            checks += 1
+            assert _check(idx, archive.open_archive(top)) > 0
+    assert checks > 5
+
+
+def _first(top: Path, writer: EpochWriter, data: bytes) -> archive.Archive:
+    writer.add(data)
+    return archive.open_archive(top)
+
+
+def test_topics_across_epochs_in_one_update_or_two(tmp_path: Path, corpus: list[bytes]) -> None:
+    """Across epochs, in one update or in two, the same topics."""
+    top = build_v2(tmp_path / "archive", corpus[:1500], per_epoch=700)
+    arch = archive.open_archive(top)
+    with open_index(tmp_path / "index.sqlite3", arch, messages.MAX_MESSAGE_SIZE) as idx:
+        assert _check(idx, arch) > 10
+    writer = EpochWriter(top / "git" / "2.git")
+    for data in corpus[1500:]:
+        writer.add(data)
+    with open_index(tmp_path / "index.sqlite3", archive.open_archive(top), messages.MAX_MESSAGE_SIZE) as idx:
+        _check(idx, archive.open_archive(top))
+
+
+def test_a_resend_arriving_later_joins_the_earlier_topic(tmp_path: Path) -> None:
+    """v2 in reply to v1, arriving before v1: one topic once both are there, v1 first."""
+    v1 = make_mail("v1@example.org", "[PATCH] io_uring: fix the thing", date="Mon, 03 Mar 2025 10:00:00 +0000",
+                   body="diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")
+    v2 = make_mail("v2@example.org", "[PATCH v2] io_uring: fix the thing", date="Tue, 04 Mar 2025 10:00:00 +0000",
+                   in_reply_to="v1@example.org", body="diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+c\n")
+    top = build_v2(tmp_path / "archive", [v2])
+    with open_index(tmp_path / "index.sqlite3", archive.open_archive(top), messages.MAX_MESSAGE_SIZE) as idx:
+        assert _check(idx, archive.open_archive(top)) == 1
+        EpochWriter(top / "git" / "0.git").add(v1)
+        assert _check(idx, archive.open_archive(top)) == 1
+        kept, _whole = stored(idx)
+        assert [r.version for r in kept[0].revisions] == [1, 2]
+
+
+@pytest.mark.slow
+def test_iouring_grown_in_chunks_equals_a_whole_archive_grouping(tmp_path: Path, iouring: Path) -> None:
+    """The whole io-uring archive, indexed as it grew (five fetches of random size), holds the
+    topics a whole-archive grouping gives."""
+    top = tmp_path / "io-uring"
+    subprocess.run(["git", "clone", "-q", "--bare", str(iouring / "git" / "0.git"), str(top / "git" / "0.git")], check=True)
+    epoch = top / "git" / "0.git"
+    commits = subprocess.run(["git", "rev-list", "--reverse", "HEAD"], cwd=epoch, check=True, capture_output=True,
+                             text=True).stdout.split()
+    rng = random.Random(17)
+    cuts = sorted(rng.sample(range(1000, len(commits) - 1000), 4)) + [len(commits)]
+    with open_index(tmp_path / "index.sqlite3", archive.open_archive(top), messages.MAX_MESSAGE_SIZE) as idx:
+        for cut in cuts:
+            subprocess.run(["git", "update-ref", "refs/heads/master", commits[cut - 1]], cwd=epoch, check=True)
+            ingest.update(idx, archive.open_archive(top))
+        assert idx.count() > 33000
+        assert _check(idx, archive.open_archive(top)) > 1000
