@@ -147,17 +147,9 @@ def _merged(found: Match) -> dict[str, Any]:
 
 def html(told: Story) -> str:
     """The story as one self-contained HTML page (no script, nothing fetched)."""
-    import jinja2
+    from gitdigest.render.html import environment
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("gitdigest.render", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["clean"] = clean
+    env = environment()
     period = _period(told)
     chapters = [
         {
