@@ -27,18 +27,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from collections.abc import Callable
-from hashlib import sha1
 from pathlib import Path
-
-import pygit2
-from pygit2.enums import FileMode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from archives import EpochWriter, build_v2, make_mail  # noqa: E402 - tests/ is on the path only now
+from archives import EpochWriter, add_big_blob, build_v2, make_mail  # noqa: E402 - tests/ is on the path only now
 
 PATCH = (
     "Thing.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\n"
@@ -97,31 +92,7 @@ def big_blob(top: Path, size: int = 2 << 30) -> None:
     """A message blob that inflates to 2 GiB, written as a loose object without holding it."""
     writer = EpochWriter(top / "git" / "0.git")
     writer.add(_patch("p@x", "Thing."))
-    head = make_mail("big@x", "[PATCH] a: big", body="")
-    compress, digest = zlib.compressobj(9), sha1()
-    path = top / "big.tmp"
-    with path.open("wb") as out:
-        chunk = b"a" * (1 << 20)
-        parts = [f"blob {size}\0".encode(), head]
-        left = size - len(head)
-        for part in parts:
-            digest.update(part)
-            out.write(compress.compress(part))
-        while left:
-            piece = chunk[: min(left, len(chunk))]
-            digest.update(piece)
-            out.write(compress.compress(piece))
-            left -= len(piece)
-        out.write(compress.flush())
-    oid = digest.hexdigest()
-    objects = top / "git" / "0.git" / "objects" / oid[:2]
-    objects.mkdir(parents=True, exist_ok=True)
-    path.rename(objects / oid[2:])
-    repo = writer.repo
-    builder = repo.TreeBuilder()
-    builder.insert("m", pygit2.Oid(hex=oid), FileMode.BLOB)
-    sig = pygit2.Signature("Ann Dev", "ann@dev.org", 1741000000, 0)
-    repo.create_commit("refs/heads/master", sig, sig, "big\n", builder.write(), [writer.head])
+    add_big_blob(writer, make_mail("big@x", "[PATCH] a: big", body=""), size)
 
 
 def ordinary(top: Path) -> None:

@@ -11,6 +11,7 @@ import email.utils
 import hashlib
 import mailbox
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -173,3 +174,28 @@ def mails(start: int, count: int, prefix: str = "m") -> list[bytes]:
             body = f"Thing {n}.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n" + DIFF.format(n=n)
             out.append(make_mail(f"{prefix}{n}@x", f"[PATCH] a: thing {n}", "Ann Dev <ann@dev.org>", date, body))
     return out
+
+
+def add_big_blob(writer: EpochWriter, head: bytes, size: int) -> str:
+    """Commit a message blob of `size` bytes (`head`, then `a`s) written as a loose object
+    chunk by chunk, never held whole; returns its id."""
+    compress, digest, pieces = zlib.compressobj(9), hashlib.sha1(), []
+    for part in (f"blob {size}\0".encode(), head):
+        digest.update(part)
+        pieces.append(compress.compress(part))
+    chunk, left = b"a" * (1 << 20), size - len(head)
+    while left:
+        piece = chunk[: min(left, len(chunk))]
+        digest.update(piece)
+        pieces.append(compress.compress(piece))
+        left -= len(piece)
+    pieces.append(compress.flush())
+    oid = digest.hexdigest()
+    loose = Path(writer.repo.path) / "objects" / oid[:2] / oid[2:]
+    loose.parent.mkdir(exist_ok=True)
+    loose.write_bytes(b"".join(pieces))
+    builder = writer.repo.TreeBuilder()
+    builder.insert("m", pygit2.Oid(hex=oid), FileMode.BLOB)
+    sig = pygit2.Signature("Ann Dev", "ann@dev.org", 1741000000, 0)
+    writer.head = writer.repo.create_commit("refs/heads/master", sig, sig, "big\n", builder.write(), [writer.head])
+    return oid

@@ -16,18 +16,14 @@ import stat
 import subprocess
 import sys
 import time
-import zlib
 from collections.abc import Callable
-from hashlib import sha1
 from pathlib import Path
 
-import pygit2
 import pytest
-from archives import EpochWriter, build_v2, mails, make_mail
+from archives import EpochWriter, add_big_blob, build_v2, mails, make_mail
 from conftest import digest_json, git, invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pygit2.enums import FileMode
 
 from gitdigest.mail import archive, messages
 from gitdigest.model import Parsed, RawMessage
@@ -154,31 +150,6 @@ def test_references_are_cut_to_the_root_and_the_nearest() -> None:
 
 
 # -- limits before reading -----------------------------------------------------------
-
-
-def add_big_blob(writer: EpochWriter, head: bytes, size: int) -> str:
-    """Commit a message blob of `size` bytes (`head`, then `a`s) written as a loose object
-    chunk by chunk, never held whole; returns its id."""
-    compress, digest, pieces = zlib.compressobj(9), sha1(), []
-    for part in (f"blob {size}\0".encode(), head):
-        digest.update(part)
-        pieces.append(compress.compress(part))
-    chunk, left = b"a" * (1 << 20), size - len(head)
-    while left:
-        piece = chunk[: min(left, len(chunk))]
-        digest.update(piece)
-        pieces.append(compress.compress(piece))
-        left -= len(piece)
-    pieces.append(compress.flush())
-    oid = digest.hexdigest()
-    loose = Path(writer.repo.path) / "objects" / oid[:2] / oid[2:]
-    loose.parent.mkdir(exist_ok=True)
-    loose.write_bytes(b"".join(pieces))
-    builder = writer.repo.TreeBuilder()
-    builder.insert("m", pygit2.Oid(hex=oid), FileMode.BLOB)
-    sig = pygit2.Signature("Ann Dev", "ann@dev.org", 1741000000, 0)
-    writer.head = writer.repo.create_commit("refs/heads/master", sig, sig, "big\n", builder.write(), [writer.head])
-    return oid
 
 
 def test_the_size_cap_reads_the_object_header_first(tmp_path: Path) -> None:
