@@ -14,13 +14,10 @@ from gitdigest.render.common import (
     TOP,
     clean,
     day,
-    header_notes,
     label,
     lists_note,
     merged_commits,
     row_note,
-    span,
-    title,
 )
 from gitdigest.render.links import revision_url
 
@@ -28,10 +25,7 @@ from gitdigest.render.links import revision_url
 def render(digest: Digest) -> str:
     """The whole short report."""
     parts = [
-        "F" + span(digest)[1:],
-        clean(title(digest)),
-        *([clean(f"Tree: {digest.period.tree}")] if digest.period.tree else []),
-        *(clean(note) for note in header_notes(digest)),
+        *text.header(digest),
         "",
         *_series(digest, digest.series),
         "",

@@ -28,13 +28,19 @@ from gitdigest.render.links import revision_url
 RULE = "-" * 70
 
 
-def render(digest: Digest) -> str:
-    """The whole text report."""
-    parts = [
+def header(digest: Digest) -> list[str]:
+    """The first lines of the text and short reports: the span, the title, the tree, the notes."""
+    return [
         "F" + span(digest)[1:],
         clean(title(digest)),
         *([clean(f"Tree: {digest.period.tree}")] if digest.period.tree else []),
         *(clean(note) for note in header_notes(digest)),
+    ]
+
+def render(digest: Digest) -> str:
+    """The whole text report."""
+    parts = [
+        *header(digest),
         "",
         *_table(f"Top {TOP} contributor email domains (by patch author)", digest.stats.domains, _domain),
         *_table(f"Top {TOP} contributors (by patch author)", digest.stats.contributors, _person),
