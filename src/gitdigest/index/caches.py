@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,12 +45,6 @@ class Topics:
             params = (json_list(msgids),)
         with guarded(self.index.path), codec.bulk():
             return [StoredTopic(data, tuple(json.loads(named))) for data, named in self.index.db.execute(query, params)]
-
-    def stream(self) -> Iterator[StoredTopic]:
-        """Every topic, oldest first, one at a time."""
-        with guarded(self.index.path):
-            for data, named in self.index.db.execute("SELECT data, rows FROM topics ORDER BY date, key"):
-                yield StoredTopic(data, tuple(json.loads(named)))
 
 
 class LoreAnswers:
