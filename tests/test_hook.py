@@ -167,7 +167,7 @@ def test_shipped_stub_is_the_one_installed() -> None:
     assert (ROOT / "hooks" / "pre-push").read_text() == prepush.STUB
     assert os.access(ROOT / "hooks" / "pre-push", os.X_OK)
     assert "stages: [pre-push]" in (ROOT / ".pre-commit-hooks.yaml").read_text()
-    assert "entry: git-digest hook pre-push" in (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "entry: git-digest-pre-push" in (ROOT / ".pre-commit-hooks.yaml").read_text()
 
 
 def test_install_and_uninstall(repo: Path) -> None:

@@ -177,3 +177,61 @@ def test_a_push_with_git_dir_from_elsewhere_gets_its_summary(queue: Path, tmp_pa
     assert done.returncode == 0, done.stderr
     assert "git-digest: pushing 8 commits to origin: hyperv (new branch)" in done.stderr
     assert not warnings(done.stderr)
+
+
+PRE_COMMIT_CONFIG = """\
+repos:
+  - repo: local
+    hooks:
+      - id: git-digest
+        name: git digest
+        entry: {entry}
+        language: system
+        stages: [pre-push]
+        pass_filenames: false
+        always_run: true
+        require_serial: true
+        verbose: true
+"""
+
+
+def framework(queue: Path, tmp_path: Path) -> dict[str, str]:
+    """The pre-commit framework's pre-push hook in `queue`, running the entry our
+    .pre-commit-hooks.yaml names (as `language: system`: nothing is fetched)."""
+    shipped = (Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
+    entry = next(line.split(":", 1)[1].strip() for line in shipped.splitlines() if line.strip().startswith("entry:"))
+    (queue / ".pre-commit-config.yaml").write_text(PRE_COMMIT_CONFIG.format(entry=entry))
+    env = {"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "install", "--hook-type", "pre-push"], cwd=queue,
+                          capture_output=True, text=True, env={**os.environ, **env}, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return env
+
+
+def test_pre_commit_framework_route_gives_the_summary(queue: Path, tmp_path: Path) -> None:
+    env = framework(queue, tmp_path)
+    done = git("push", "origin", "hyperv", cwd=queue, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "git-digest: pushing 8 commits to origin: hyperv" in done.stdout + done.stderr
+    assert remote_has(queue, "hyperv")
+
+
+@pytest.mark.parametrize("broken", ["crash", "signal", "stuck"])
+def test_pre_commit_framework_route_fails_open(queue: Path, tmp_path: Path, broken: str) -> None:
+    """Through pre-commit, the same watchdog runs: a crash at import, a SIGKILL, or a program stuck
+    past digest.hook.timeout lets the push go, with the one warning line."""
+    env = framework(queue, tmp_path)
+    source = {
+        "crash": "raise ImportError('broken install')\n",
+        "signal": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n",
+        "stuck": "import time\ntime.sleep(60)\n",
+    }[broken]
+    git("config", "digest.hook.timeout", "1", cwd=queue)
+    start = time.monotonic()
+    done = git("push", "origin", "hyperv", cwd=queue, env={**env, **shadow(tmp_path, source)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    said = warnings(done.stdout + "\n" + done.stderr)
+    assert len(said) == 1 and said[0].endswith("no pre-push summary; the push goes on"), said
+    assert {"crash": "failed (exit 1)", "signal": "stopped by signal 9", "stuck": "stopped by signal 15"}[broken] in said[0]
+    assert time.monotonic() - start < 30
+    assert remote_has(queue, "hyperv")

@@ -26,46 +26,13 @@ import pygit2
 from gitdigest import pipeline, settings
 from gitdigest.errors import GitDigestError
 from gitdigest.hook import push
+from gitdigest.hook.stub import MARKER, STUB
 from gitdigest.model import Span
 from gitdigest.render import summary, terminal
 from gitdigest.tree import codetree, provenance
 
 LIMIT = 500
 """The newest commits of a push that are looked at; a first push of a whole tree has more."""
-MARKER = "# git-digest pre-push hook"
-"""The line by which `hook install` and `hook uninstall` know the hook as theirs."""
-STUB = f"""#!/bin/sh
-{MARKER}: installed by `git digest hook install`.
-# Prints what the push sends in mailing-list terms (see `man git-digest`).
-# It fails open: only exit status 3 (a finding that digest.hook.block or
-# digest.hook.blockUnposted refuses) stops the push. A missing program, a crash, a
-# signal, or a run longer than digest.hook.timeout (default 5 s) is one warning line.
-warn() {{ (echo "git-digest: warning: $*; the push goes on" >&2) || :; }}
-if ! command -v git-digest >/dev/null 2>&1; then
-	warn "git-digest is not on PATH, no pre-push summary"
-	exit 0
-fi
-limit=$(git config --get digest.hook.timeout 2>/dev/null)
-case $limit in ''|*[!0-9]*|0*) limit=5 ;; esac
-# git-digest stops itself at the limit; the watchdog, a little later, makes sure.
-exec 3<&0
-git-digest hook pre-push "$@" <&3 3<&- &
-pid=$!
-exec 3<&-
-(sleep $((limit + 2)); kill -TERM "$pid" || exit; sleep 2; kill -KILL "$pid") >/dev/null 2>&1 &
-watchdog=$!
-wait "$pid" 2>/dev/null  # no "Terminated" from sh: the warning below says it
-status=$?
-kill "$watchdog" 2>/dev/null
-case $status in
-0) exit 0 ;;
-3) exit 3 ;;
-126|127) warn "git-digest cannot start (exit $status), no pre-push summary" ;;
-12[89]|1[3-9][0-9]|2[0-9][0-9]) warn "git-digest stopped by signal $((status - 128)) (digest.hook.timeout is ${{limit}} s), no pre-push summary" ;;
-*) warn "git-digest failed (exit $status), no pre-push summary" ;;
-esac
-exit 0
-"""
 CHAIN = (
     "to run both, call git-digest from your hook with the same stdin, for example:\n"
     '    refs=$(cat); printf "%s\\n" "$refs" | git-digest hook pre-push "$@" || exit 1\n'
