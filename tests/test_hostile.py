@@ -149,6 +149,28 @@ def test_references_are_cut_to_the_root_and_the_nearest() -> None:
     assert message.references == ("r0@x", *refs[-99:])
 
 
+def test_every_cut_is_named_by_verbose(tmp_path: Path) -> None:
+    """What the parser cuts is reported: `-v` names the message and what was cut from it."""
+    refs = [f"r{n}@x" for n in range(30000)]
+    long_title = "[PATCH] a: " + " ".join(["word"] * 1000)
+    top = tmp_path / "list"
+    build_v2(top, [
+        patch("p@x", "Thing."),
+        make_mail("re@x", "Re: [PATCH] a: thing", in_reply_to="p@x", references=[*refs, "p@x"]),
+        patch("long@x", "Other thing.", subject=long_title),
+        patch("plain@x", "Plain thing.", subject="[PATCH] a: plain"),
+    ])
+    found, err = digest_json("--archive", top, "--index", tmp_path / "i.sqlite3", "-v", "HEAD")
+    assert found["messages"] == 4
+    cut = [line for line in err.splitlines() if line.startswith("cut ")]
+    assert cut == [
+        f"cut <re@x>: References: kept {messages.MAX_REFERENCES} of about 30,001",
+        f"cut <long@x>: Subject: first 2,000 of {len(long_title):,} characters",
+    ]
+    _, quiet = digest_json("--archive", top, "--index", tmp_path / "i.sqlite3", "HEAD")
+    assert "cut <" not in quiet
+
+
 # -- limits before reading -----------------------------------------------------------
 
 

@@ -296,7 +296,7 @@ def test_message_rows_round_trip_every_field() -> None:
         subject=subject, in_reply_to="parent@x", references=("a@x", "parent@x"), has_diff=True,
         diffstat=" a | 1 +", trailers=(Trailer("Reviewed-by", "Rev <rev@x>", Person("Rev", "rev@x")), Trailer("Fixes", "abc")),
         change_id="change", base_commit="base", patch_id="pid", context=9, blob="blob", commit="commit", epoch=2,
-        via="list@lists.example.org",
+        via="list@lists.example.org", cut="References: kept 100 of about 30,001",
     )
     # A field added to Message must be given here, so that its round trip is tested.
     assert set(values) == {f.name for f in dataclasses.fields(Message)}

@@ -9,6 +9,7 @@ import enum
 import sys
 import time
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -153,8 +154,9 @@ def report(
     if not (range_ or since or until or mbox):
         raise click.UsageError("give a range A..B, or --since/--until, or --mbox")
     from gitdigest import pipeline
-    from gitdigest.render import render
+    from gitdigest.render import pieces
 
+    out_format = Format(fmt) if fmt else config.format
     progress = Progress(sys.stderr.isatty())
     try:
         tops = _archives(archive, config)
@@ -179,6 +181,7 @@ def report(
             tree_web=config.tree_web,
             online=config.lore if (config.online if online is None else online) else None,
             filter=_filter(pathspecs, sections or config.maintainers, authors, statuses, tree or config.tree),
+            texts=out_format.prints_texts,
         )
         result = pipeline.run(request, progress, _note)
     except (GitDigestError, OSError, UnicodeError) as err:
@@ -195,9 +198,10 @@ def report(
             click.echo(clean(f"skipped {skip.blob[:12]} ({skip.commit[:12] or 'mbox'}): {skip.reason}"), err=True)
         for msg in result.left_out:
             click.echo(clean(f"left out <{msg.msgid}>: {msg.subject.full}: not a patch, cover letter or pull request"), err=True)
-    fmt = Format(fmt) if fmt else config.format
+        for msg in result.cut:
+            click.echo(clean(f"cut <{msg.msgid}>: {msg.cut}"), err=True)
     try:
-        _show(render(result, fmt), fmt, output, "never" if no_color else color, not no_pager)
+        _show(pieces(result, out_format), out_format, output, "never" if no_color else color, not no_pager)
     except (GitDigestError, OSError) as err:
         raise Failure(str(err)) from err
 
@@ -395,21 +399,25 @@ def _note(text: str) -> None:
     click.echo(clean(f"git-digest: note: {text}"), err=True)
 
 
-def _show(text: str, fmt: Format | None, output: Path | None, color: str | None, pager: bool) -> None:
-    """Write the report to FILE, or to stdout: on a terminal through git's pager, in colour as git decides."""
+def _show(text: str | Iterable[str], fmt: Format | None, output: Path | None, color: str | None, pager: bool) -> None:
+    """Write the report to FILE, or to stdout: on a terminal through git's pager, in colour as git decides.
+    A report given in pieces is written piece by piece (to a file or a pipe)."""
+    parts = (text,) if isinstance(text, str) else text
     cwd = Path.cwd()
     tty = output is None and sys.stdout.isatty()
     if fmt in (Format.TEXT, Format.SHORT) and terminal.color_wanted(color, cwd, tty):
         from gitdigest.render.color import paint
 
-        text = paint(text)
+        parts = (paint("".join(parts)),)
     command = terminal.pager_command(cwd) if tty and pager else None
     if output:
-        output.write_text(text, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as out:
+            out.writelines(parts)
     elif command:
-        terminal.page(text, command)
+        terminal.page("".join(parts), command)
     else:
-        click.echo(text, nl=False, color=True)
+        for part in parts:
+            click.echo(part, nl=False, color=True)
 
 
 def _archives(given: tuple[Path, ...], config: settings.Settings) -> tuple[Path, ...]:

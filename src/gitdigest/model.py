@@ -126,6 +126,11 @@ class Format(str, enum.Enum):
     HTML = "html"
     JSON = "json"
 
+    @property
+    def prints_texts(self) -> bool:
+        """The report quotes the live revisions' descriptions (the digest must read them)."""
+        return self in (Format.TEXT, Format.MARKDOWN, Format.HTML)
+
 
 class ReviewKind(str, enum.Enum):
     """A review trailer's kind, named as the trailer spells it."""
@@ -199,6 +204,9 @@ class Message:
     via: str = ""
     """The list (or relay) address From: carried when the list rewrote it (DMARC munging);
     `sender` is then the real sender, found as `mail/senders.py` says. '' when not munged."""
+    cut: str = ""
+    """What the parser cut to keep its cost bounded (References past MAX_REFERENCES, a subject
+    past its cap, diff paths past theirs), said as `-v` names it; '' when nothing was cut."""
 
     @property
     def from_lore(self) -> bool:
@@ -557,6 +565,8 @@ class Digest:
     a cover letter nor a pull request. Counted in the report, named by `-v`, never dropped unseen."""
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """By revision key, the lists a series went to, when the digest spans several; else empty."""
+    cut: tuple[Message, ...] = ()
+    """The period's messages the parser cut (`Message.cut`): named by `-v`."""
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,9 @@ class Request:
     over their union; empty: `archive` alone."""
     since_last: bool = False
     """`--since last`: start where the previous digest of these archives and filters ended."""
+    texts: bool = True
+    """Read the descriptions the report quotes; False for a report that prints none
+    (JSON, short), which then costs no read per series."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ class Narrowing:
     paths_of: select.PathsOf = lambda _ids: {}
     settle: Settle | None = None
     """Merged-detection against the code tree, which a status filter must see first."""
+    texts: bool = True
+    """Read the descriptions of the live revisions (Request.texts)."""
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -282,7 +287,7 @@ def _read(request: Request, archs: Sequence[archive.Archive], idxs: Sequence[Ind
         lambda msg: corpus.text_of(idxs[owner(msg)], archs[owner(msg)], msg),
         people,
         lambda emails, before: _earlier(idxs, emails, before),
-        Narrowing(request.filter, lambda ids: _paths_of(idxs, ids), settle),
+        Narrowing(request.filter, lambda ids: _paths_of(idxs, ids), settle, request.texts),
     )
     if request.since_last:
         now = datetime.datetime.now(datetime.timezone.utc).timestamp()
@@ -399,7 +404,7 @@ def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest
         period = Period(list_name=name, tree_web=request.tree_web, lore=online.url, fetched=online.fetched, offline=online.offline, tree=tree,
                         filter=request.filter.describe())
         text_of = lambda msg: corpus.text_of(idx, store, msg)
-        narrowing = Narrowing(request.filter, idx.paths_of, settle)
+        narrowing = Narrowing(request.filter, idx.paths_of, settle, request.texts)
         return _digest(period, found.inside, found.topics, found.replies, found.skipped, text_of, people, None, narrowing)
 
     return corpus.with_index(store, corpus.index_path(None, request.cache, store), request.max_message_size, note, work)
@@ -430,7 +435,7 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
         texts,
         people,
         lambda emails, before: reviews.authors_before(loaded.messages, emails, before),
-        Narrowing(request.filter, lambda ids: {i: paths[i] for i in ids if i in paths}, settle),
+        Narrowing(request.filter, lambda ids: {i: paths[i] for i in ids if i in paths}, settle, request.texts),
     )
 
 
@@ -490,12 +495,13 @@ def _digest(
         period=period,
         series=reports,
         stats=stats.compute(inside, shown, replies, people, received.reviewers),
-        texts=_texts(reports, text_of),
+        texts=_texts(reports, text_of) if narrowing.texts else {},
         skipped=skipped,
         message_count=len({m.msgid for m in inside}),
         people=reviews.people(inside, people, earlier(authors, period.since) if earlier and period.since else None),
         reviews=received,
         left_out=_left_out(inside, reports),
+        cut=tuple(m for m in unique(inside) if m.cut),
     )
 
 

@@ -146,7 +146,8 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
     # A control character (NUL, ESC) is never part of an RFC 5322 msg-id: the id is forged.
     if not msgid or not msgid.isprintable():
         return Skipped(raw.blob, "no valid Message-ID", raw.commit)
-    subject = parse_subject(header(msg, "Subject"))
+    raw_subject = header(msg, "Subject")
+    subject = parse_subject(raw_subject)
     body = payload(msg)
     if not subject.is_reply and not subject.is_pull and _is_request_pull(subject, body):
         subject = dataclasses.replace(subject, is_pull=True)
@@ -155,6 +156,13 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
     has_diff = bool(b4.DIFF_RE.search(body))
     # Computed once: a patch's trailers are read from it, and its index row keeps it.
     shown = None if subject.is_reply else description(body)
+    references, referenced = _references(msg)
+    paths = diffpaths.touched(body) if not subject.is_reply and has_diff else ()
+    cuts = (
+        f"References: kept {len(references)} of about {referenced:,}" if referenced > len(references) else "",
+        f"Subject: first {_MAX_SUBJECT:,} of {len(raw_subject):,} characters" if len(raw_subject) > _MAX_SUBJECT else "",
+        f"diff paths: first {diffpaths.MAX_PATHS:,}" if len(paths) >= diffpaths.MAX_PATHS else "",
+    )
     message = Message(
         msgid=msgid,
         date=_date(msg, raw.time),
@@ -162,7 +170,7 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
         author=_author(msg, in_body, sender),
         subject=subject,
         in_reply_to=b4.LoreMessage.get_clean_msgid(msg, "In-Reply-To"),
-        references=_references(msg),
+        references=references,
         has_diff=has_diff,
         diffstat=diffstat(body),
         context=diff_context(body) if has_diff else 3,
@@ -173,8 +181,9 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
         commit=raw.commit,
         epoch=raw.epoch,
         via=sender.via,
+        cut="; ".join(c for c in cuts if c),
     )
-    return Parsed(message, body, shown, diffpaths.touched(body) if message.is_patch else ())
+    return Parsed(message, body, shown, paths if message.is_patch else ())
 
 
 def email_of(data: bytes) -> email.message.Message:
@@ -451,20 +460,24 @@ def _date(msg: email.message.Message, fallback: int) -> datetime.datetime:
         return datetime.datetime.fromtimestamp(fallback, tz=datetime.timezone.utc)
 
 
-def _references(msg: email.message.Message) -> tuple[str, ...]:
-    """The References, each once, cut to MAX_REFERENCES: the thread's root and the nearest.
+def _references(msg: email.message.Message) -> tuple[tuple[str, ...], int]:
+    """The References, each once, cut to MAX_REFERENCES: the thread's root and the nearest;
+    and how many the header holds (counted by their `<` when it is too long to read whole).
 
     Only the ends of a long header are read (the first id is the root, the last ones the
     nearest): 300 replies with 30,000 References each cost what 300 ordinary ones do."""
     text = " ".join(str(value) for value in msg.get_all("References", []))
     if len(text) <= _REFERENCES_READ:
         refs = tuple(dict.fromkeys(_REFERENCE.findall(text)))
+        count = len(refs)
     else:
         # An id cut in two by a slice has lost its `<` or its `>`: it matches nowhere.
         root = _REFERENCE.search(text, 0, _REFERENCES_READ // 8)
         near = dict.fromkeys(_REFERENCE.findall(text, len(text) - _REFERENCES_READ))
         refs = tuple(dict.fromkeys([*([root.group(1)] if root else []), *near]))
-    return refs if len(refs) <= MAX_REFERENCES else refs[:1] + refs[1 - MAX_REFERENCES :]
+        count = max(text.count("<"), len(refs))
+    kept = refs if len(refs) <= MAX_REFERENCES else refs[:1] + refs[1 - MAX_REFERENCES :]
+    return kept, count
 
 
 def _trailers(body: str, is_reply: bool, shown: str | None) -> tuple[Trailer, ...]:
