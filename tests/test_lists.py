@@ -126,3 +126,28 @@ def test_since_last_across_runs_with_new_mail_between(tmp_path: Path, capsys: py
     # Another filter set keeps its own memory: the first time again.
     code, series, err = subjects([*args, "--author", "kim"], capsys)
     assert code == 0 and series == ["a: two days ago"] and "no earlier digest" in err
+
+
+def test_json_written_in_pieces_equals_one_dump(two: tuple[Path, Path], tmp_path: Path) -> None:
+    """The JSON report is written a series at a time; its bytes equal one `json.dumps` of the
+    whole report, with several series and lists, with hostile text, and with no series at all."""
+    import dataclasses
+    import json
+
+    from gitdigest import pipeline, settings
+    from gitdigest.render import json as render_json
+
+    kvm, kvmarm = two
+    since, until = (settings.parse_date(d) for d in PERIOD[1::2])
+    request = pipeline.Request(archives=(kvm, kvmarm), since=since, until=until, cache=tmp_path / "cache", texts=False)
+    digest = pipeline.run(request)
+    assert len(digest.series) == 3 and digest.lists
+    whole = lambda d: json.dumps(render_json.as_dict(d), indent=2, ensure_ascii=False) + "\n"
+    assert render_json.render(digest) == whole(digest)
+    odd = dataclasses.replace(digest, period=dataclasses.replace(digest.period, list_name='a", "series": "@@gitdigest-series@@\n\u202e'))
+    assert render_json.render(odd) == whole(odd)
+    empty = dataclasses.replace(digest, series=(), lists={})
+    assert render_json.render(empty) == whole(empty)
+    assert json.loads(render_json.render(empty))["series"] == []
+    pieces = list(render_json.chunks(digest))
+    assert len(pieces) == 2 + len(digest.series)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import os
 import re
 import stat
@@ -112,8 +113,12 @@ def employer_of(orgmap: OrgMap, address: str, when: datetime.datetime | datetime
     return UNKNOWN
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def bot_name(person: Person) -> str | None:
-    """The bot's name when a program sent the message (kernel test robot, syzbot ...), else None."""
+    """The bot's name when a program sent the message (kernel test robot, syzbot ...), else None.
+
+    Remembered per person: every table asks it of every message, and a list has few senders.
+    """
     for pattern, name in _BOT_ADDRESSES:
         if pattern.match(person.email):
             return name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from gitdigest.model import (
@@ -25,11 +26,32 @@ SCHEMA = 1
 
 def render(digest: Digest) -> str:
     """The digest as one JSON object, keys in a stable order."""
-    return json.dumps(as_dict(digest), indent=2, ensure_ascii=False) + "\n"
+    return "".join(chunks(digest))
 
 
-def as_dict(digest: Digest) -> dict[str, Any]:
-    """The digest as plain data, following the schema."""
+_HOLE = "@@gitdigest-series@@"
+"""Stands for the series in the dumped frame: a quote never follows `series` inside a JSON string."""
+
+
+def chunks(digest: Digest) -> Iterator[str]:
+    """`render`'s text in pieces, one series at a time: a whole-archive report is written as it
+    is made, never held whole as data or as text. The bytes equal one `json.dumps` of `as_dict`."""
+    frame = json.dumps(as_dict(digest, series=False), indent=2, ensure_ascii=False)
+    head, hole, tail = frame.partition(f'"series": "{_HOLE}"')
+    assert hole, "the frame holds the series' place"
+    if not digest.series:
+        yield f'{head}"series": []{tail}\n'
+        return
+    yield f'{head}"series": [\n    '
+    for n, report in enumerate(digest.series):
+        # A series sits two levels deep; JSON strings hold no raw newline, so indenting lines is safe.
+        text = json.dumps(_entry(digest, report), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        yield text if n == 0 else f",\n    {text}"
+    yield f"\n  ]{tail}\n"
+
+
+def as_dict(digest: Digest, series: bool = True) -> dict[str, Any]:
+    """The digest as plain data, following the schema (without `series`: a placeholder)."""
     period = digest.period
     return {
         "schema": SCHEMA,
@@ -44,7 +66,7 @@ def as_dict(digest: Digest) -> dict[str, Any]:
         "tree": period.tree or None,
         "gaps": list(period.gaps),
         "online": {"url": period.lore, "fetched": period.fetched, "offline": period.offline or None} if period.lore else None,
-        "series": [_series(r) | ({"lists": list(digest.lists.get(r.revision.key, ()))} if digest.lists else {}) for r in digest.series],
+        "series": [_entry(digest, r) for r in digest.series] if series else _HOLE,
         "contributors": [_count(c) for c in digest.stats.contributors],
         "domains": [{"domain": c.key, "count": c.count} for c in digest.stats.domains],
         "reviewers": [_count(c) for c in digest.stats.reviewers],
@@ -54,6 +76,11 @@ def as_dict(digest: Digest) -> dict[str, Any]:
         "skipped": [{"blob": s.blob, "commit": s.commit, "reason": s.reason} for s in digest.skipped],
         "left_out": [{"msgid": m.msgid, "subject": m.subject.full} for m in digest.left_out],
     }
+
+
+def _entry(digest: Digest, report: SeriesReport) -> dict[str, Any]:
+    """One series, with the lists it went to when the digest spans several."""
+    return _series(report) | ({"lists": list(digest.lists.get(report.revision.key, ()))} if digest.lists else {})
 
 
 def _iso(when: datetime.datetime | None) -> str | None:
