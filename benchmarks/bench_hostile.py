@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from archives import EpochWriter, add_big_blob, build_v2, make_mail  # noqa: E402 - tests/ is on the path only now
+from archives import DIFF, EpochWriter, add_big_blob, build_v2, make_mail  # noqa: E402 - tests/ is on the path only now
 
 PATCH = (
     "Thing.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\n"
@@ -95,6 +95,22 @@ def big_blob(top: Path, size: int = 2 << 30) -> None:
     add_big_blob(writer, make_mail("big@x", "[PATCH] a: big", body=""), size)
 
 
+def flood(count: int) -> Callable[[Path], None]:
+    """`count` unthreaded one-patch postings from one sender within an hour, each with its own
+    title and diff (issue 17's flood: it must index in under 15 s at 100,000)."""
+
+    def build(top: Path) -> None:
+        mails = []
+        for n in range(count):
+            second = 3600 * n // count
+            date = f"Mon, 03 Mar 2025 10:{second // 60:02d}:{second % 60:02d} +0000"
+            body = f"Thing {n}.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n" + DIFF.format(n=n)
+            mails.append(make_mail(f"flood{n}@x", f"[PATCH] a: fix number {n}", "Ann Dev <ann@dev.org>", date, body))
+        build_v2(top, mails)
+
+    return build
+
+
 def ordinary(top: Path) -> None:
     """One ordinary patch: what starting the program and indexing anything costs."""
     build_v2(top, [_patch("p@x", "Thing.")])
@@ -111,6 +127,7 @@ CASES: dict[str, Callable[[Path], None]] = {
     "diffstat-name-100k": diffstat_name,
     "references-300x30000": references,
     "blob-2GiB": big_blob,
+    "flood-100000": flood(100_000),
 }
 MEMORY_CASES = {"blob-2GiB"}
 

@@ -134,7 +134,9 @@ BODIES = st.lists(LINES, max_size=14).map("\n".join)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(BODIES, min_size=1, max_size=5))
 def test_any_batch_matches_git_per_body(bodies: list[str]) -> None:
-    assert email_patch_ids(bodies) == [git_alone(body) for body in bodies]
+    """A batch gives what git gives each body alone, once a diff without `diff --git` headers
+    is put in git's form (plaindiff.git_form; tests/test_plaindiff.py proves that form's id)."""
+    assert email_patch_ids(bodies) == [git_alone(plaindiff.git_form(body)) for body in bodies]
 
 
 @pytest.fixture
