@@ -15,6 +15,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -277,21 +278,27 @@ def digest_process(*args: str | Path, timeout: float = 120) -> subprocess.Comple
 
 
 @pytest.mark.parametrize("target", ["fifo", "zero"])
-def test_an_archive_config_include_is_not_followed(tmp_path: Path, target: str) -> None:
+@pytest.mark.parametrize("how", ["include", "includeIf"])
+def test_an_archive_config_include_is_not_followed(tmp_path: Path, target: str, how: str) -> None:
+    """An archive whose config includes a FIFO or /dev/zero is read as if it had no include:
+    the digest is the one the same archive gives without it, and nothing of it changes."""
     if target == "zero" and os.geteuid() != 0:
         pytest.skip("mknod of a /dev/zero copy under tmp needs root")
     top = build_v2(tmp_path / "list", mails(0, 4))
+    plain, _ = digest_json("--archive", top, "--index", tmp_path / "plain.sqlite3", "HEAD")
     special = tmp_path / "fifo" if target == "fifo" else device(tmp_path, "zero")
     if target == "fifo":
         os.mkfifo(special)
     config = top / "git" / "0.git" / "config"
-    config.write_text(config.read_text() + f"[include]\n\tpath = {special}\n")
-    done = digest_process("--archive", top, "--index", tmp_path / "i.sqlite3", "HEAD")
-    assert done.returncode == 1
-    assert done.stderr == (
-        f"git-digest: error: {config}: includes other config files (include.path); gitdigest does not follow an"
-        " archive's includes: remove them, or clone the archive afresh\n"
-    )
+    section = "[include]" if how == "include" else '[includeIf "gitdir:/"]'
+    config.write_text(config.read_text() + f"{section}\n\tpath = {special}\n[digest]\n\tlistName = kept\n")
+    before = config.read_bytes()
+    done = digest_process("--archive", top, "--index", tmp_path / "i.sqlite3", "--format", "json", "HEAD")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert json.loads(done.stdout)["series"] == plain["series"]
+    assert json.loads(done.stdout)["messages"] == plain["messages"] == 4
+    assert config.read_bytes() == before
+    assert not list(Path(tempfile.gettempdir()).glob("gitdigest-archive-*")), "the shadow git dir is removed at exit"
 
 
 @ROOT_ONLY
@@ -480,3 +487,35 @@ def test_an_index_row_of_the_wrong_shape_is_rebuilt(tmp_path: Path) -> None:
     again, err = digest_json("--archive", top, "--index", path, "HEAD")
     assert again == found
     assert err.count("\n") == 1 and "an index row of the wrong shape" in err and "rebuilding" in err
+
+
+def _private_mounts() -> str | None:
+    """Why a private mount namespace cannot be had here (`unshare -Urm`), or None."""
+    if shutil.which("unshare") is None:
+        return "no unshare(1)"
+    probe = subprocess.run(["unshare", "-Urm", "true"], capture_output=True, text=True, check=False)
+    return None if probe.returncode == 0 else f"unshare -Urm refused: {probe.stderr.strip()}"
+
+
+@pytest.mark.parametrize("where", ["cache", "index"])
+def test_a_full_disk_is_one_line_that_says_what_to_do(tmp_path: Path, where: str) -> None:
+    """The cache (or --index's) disk is full: a small tmpfs, mounted in a private mount
+    namespace of the run alone (nothing of the machine's is mounted or filled)."""
+    why = _private_mounts()
+    if why:
+        pytest.skip(f"needs a private mount namespace to mount a small tmpfs: {why}")
+    top = build_v2(tmp_path / "list", mails(0, 40))
+    small = tmp_path / "small"
+    small.mkdir()
+    index = small / "i.sqlite3"
+    args = ["git-digest", "--archive", str(top), "--since", "2025-01-01", "--format", "short", "--no-pager"]
+    if where == "index":
+        args += ["--index", str(index)]
+    mount = 'mount -t tmpfs -o size=192k tmpfs "$0" && exec "$@"'
+    done = subprocess.run(["unshare", "-Urm", "sh", "-c", mount, str(small), *args], capture_output=True, text=True,
+                          env={**os.environ, "XDG_CACHE_HOME": str(small)}, check=False)
+    lines = done.stderr.splitlines()
+    assert done.returncode == 1, done.stderr
+    assert len(lines) == 1 and lines[0].startswith("git-digest: error: "), lines
+    assert "no space left on its disk" in lines[0] and "digest.index" in lines[0]
+    assert not list(small.iterdir())  # the tmpfs was the run's own: the directory under it is untouched

@@ -45,5 +45,9 @@ class DamagedIndexError(GitDigestError):
     """The index file broke while in use; removing it makes the next run rebuild it."""
 
 
+class NoSpaceError(GitDigestError):
+    """The disk that holds the index is full: the user frees space or puts the index elsewhere."""
+
+
 class IndexPathError(GitDigestError):
     """An index path that holds something not gitdigest's: it is never replaced."""

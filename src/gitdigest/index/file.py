@@ -27,6 +27,7 @@ from gitdigest.errors import (
     GitDigestError,
     IndexBusyError,
     IndexPathError,
+    NoSpaceError,
 )
 from gitdigest.index.schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
 
@@ -198,8 +199,14 @@ def _create(path: Path, identity: Mapping[str, str]) -> None:
 def connect(path: Path) -> sqlite3.Connection:
     """A connection to the index file, in autocommit mode: transactions are explicit."""
     db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
-    # NORMAL is durable enough in WAL mode for a cache that can be rebuilt.
-    db.execute("PRAGMA synchronous = NORMAL")
+    try:
+        # NORMAL is durable enough in WAL mode for a cache that can be rebuilt.
+        db.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError as err:
+        full = _no_space(path, err)
+        if full is not None:
+            raise full from err
+        raise
     return db
 
 
@@ -251,6 +258,32 @@ def guarded(path: Path) -> Iterator[None]:
     except sqlite3.OperationalError as err:
         if "locked" in str(err) or "busy" in str(err):
             raise GitDigestError(f"{path}: the index is busy ({err}); try again") from err
+        full = _no_space(path, err)
+        if full is not None:
+            raise full from err
         raise DamagedIndexError(f"{path}: {err}") from err
     except sqlite3.DatabaseError as err:
         raise DamagedIndexError(f"{path}: {err}") from err
+
+
+FULL_BELOW = 1 << 20
+"""Free bytes under which SQLite's I/O error on the index's disk is taken for a full disk."""
+
+
+def _no_space(path: Path, err: sqlite3.OperationalError) -> NoSpaceError | None:
+    """The error to give when SQLite said the disk is full, or gave an I/O error where the
+    index's disk has (almost) no room left (SQLite reports a write that found no space in
+    either way); None for any other error."""
+    if "disk is full" not in str(err):
+        if "disk I/O error" not in str(err):
+            return None
+        try:
+            found = os.statvfs(path.parent)
+        except OSError:
+            return None
+        if found.f_bavail * found.f_frsize >= FULL_BELOW:
+            return None
+    return NoSpaceError(
+        f"{path}: no space left on its disk ({err}); free some space there, or put the index"
+        " elsewhere (--index FILE, or git config digest.index FILE)"
+    )

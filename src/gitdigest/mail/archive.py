@@ -8,6 +8,7 @@ semantics (GitPython); commits and blobs are read in-process with pygit2.
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import fcntl
 import hashlib
@@ -16,6 +17,7 @@ import os
 import re
 import shutil
 import stat as statmod
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,7 +99,7 @@ def open_archive(path: Path, cache: Path | None = None) -> Archive:
     if layout == 0:
         raise NotAnArchiveError(f"{path}: a git repository, but not a public-inbox archive")
     number = _epoch_number(path)
-    epoch = Epoch(number, Path(repo.path))
+    epoch = Epoch(number, _gitdir(path).resolve())
     return Archive(top=path, layout=layout, epochs=(epoch,), gaps=_gaps(None, (epoch,)))
 
 
@@ -201,9 +203,8 @@ def _epoch_number(path: Path) -> int:
 def _repository(path: Path) -> pygit2.Repository | None:
     """The git repository at `path`, or None when there is none; an archive repository that
     cannot be read safely, or that git's safe.directory refuses, is a NotAnArchiveError."""
-    _check_gitdir(path)
     try:
-        return pygit2.Repository(str(path), RepositoryOpenFlag.NO_SEARCH)
+        return _open(path)
     except (pygit2.GitError, KeyError) as err:
         if "not owned by current user" in str(err):
             raise NotAnArchiveError(
@@ -216,13 +217,79 @@ def _repository(path: Path) -> pygit2.Repository | None:
 # The files opening a repository reads before any object; config is read by gitdigest
 # first, so that libgit2 never follows an archive's include.path to a FIFO or /dev/zero.
 _GIT_FILES = ("config", "HEAD", "packed-refs", "shallow", "commondir", "objects/info/alternates")
-_INCLUDE = re.compile(r"^[ \t]*\[[ \t]*include(?:if)?[ \t\]\"]", re.IGNORECASE | re.MULTILINE)
+_SECTION = re.compile(r"^[ \t]*\[[ \t]*([A-Za-z0-9.-]*)", re.MULTILINE)
 _MAX_CONFIG = 1 << 20
+
+
+def _open(path: Path) -> pygit2.Repository:
+    """The repository at `path`, opened in-process, its config never followed elsewhere.
+
+    libgit2 reads a repository's config when it opens it, and follows its `include.path`
+    and `includeIf` wherever they point (a FIFO hangs it, /dev/zero exhausts it). An
+    archive comes from anyone: when its config includes anything, the repository is
+    opened through a shadow git dir that holds the same config without its include
+    sections and links to the archive's objects and refs; nothing of the archive changes.
+    """
+    _check_gitdir(path)
+    gitdir = _gitdir(path)
+    if gitdir != path:
+        _check_gitdir(gitdir)
+    config = _config_text(gitdir)
+    kept = _without_includes(config)
+    if kept == config:
+        return pygit2.Repository(str(path), RepositoryOpenFlag.NO_SEARCH)
+    return pygit2.Repository(str(_shadow(gitdir.resolve(), kept)), RepositoryOpenFlag.NO_SEARCH | RepositoryOpenFlag.BARE)
+
+
+def _gitdir(path: Path) -> Path:
+    """The git dir of the repository at `path`: `path` itself (bare), else its `.git`."""
+    return path if (path / "HEAD").is_file() or not (path / ".git").is_dir() else path / ".git"
+
+
+def _config_text(gitdir: Path) -> str:
+    """The repository's own config file (already seen to be a regular file of sane size), or ''."""
+    try:
+        return (gitdir / "config").read_bytes().decode("utf-8", "surrogateescape")
+    except (FileNotFoundError, NotADirectoryError):
+        return ""
+
+
+def _without_includes(config: str) -> str:
+    """The config text without its `[include]` and `[includeIf ...]` sections."""
+    out: list[str] = []
+    dropping = False
+    for line in config.splitlines(keepends=True):
+        section = _SECTION.match(line)
+        if section:
+            dropping = section.group(1).lower() in ("include", "includeif")
+        if not dropping:
+            out.append(line)
+    return "".join(out)
+
+
+_SHADOWS: dict[Path, Path] = {}
+
+
+def _shadow(gitdir: Path, config: str) -> Path:
+    """A git dir (made once per run, removed at exit) with `config` as its config and the
+    archive's HEAD, objects and refs: libgit2 reads it as the archive without its includes."""
+    found = _SHADOWS.get(gitdir)
+    if found is not None:
+        return found
+    shadow = Path(tempfile.mkdtemp(prefix="gitdigest-archive-"))
+    atexit.register(shutil.rmtree, shadow, True)
+    (shadow / "config").write_text(config, encoding="utf-8", errors="surrogateescape")
+    shutil.copyfile(gitdir / "HEAD", shadow / "HEAD")
+    for name in ("objects", "refs", "packed-refs", "shallow"):
+        if (gitdir / name).exists():
+            (shadow / name).symlink_to(gitdir / name)
+    _SHADOWS[gitdir] = shadow
+    return shadow
 
 
 def _check_gitdir(path: Path) -> None:
     """A NotAnArchiveError when a file git reads on opening `path` is special (a FIFO, a
-    device) or the repository's config includes other files: an archive comes from anyone."""
+    device) or its config is too large to be an archive's: an archive comes from anyone."""
     for name in _GIT_FILES:
         try:
             mode = os.stat(path / name).st_mode
@@ -237,11 +304,6 @@ def _check_gitdir(path: Path) -> None:
         return
     if config.stat().st_size > _MAX_CONFIG:
         raise NotAnArchiveError(f"{config}: over {_MAX_CONFIG:,} bytes; not read")
-    if _INCLUDE.search(config.read_bytes().decode("utf-8", "replace")):
-        raise NotAnArchiveError(
-            f"{config}: includes other config files (include.path); gitdigest does not follow an"
-            " archive's includes: remove them, or clone the archive afresh"
-        )
 
 
 def _layout_of(repo: pygit2.Repository) -> int:
@@ -258,8 +320,9 @@ def _layout_of(repo: pygit2.Repository) -> int:
 
 
 def repository(epoch: Epoch) -> pygit2.Repository:
-    """The epoch's repository, opened in-process (no search of parent directories)."""
-    return pygit2.Repository(str(epoch.path), RepositoryOpenFlag.NO_SEARCH)
+    """The epoch's repository, opened in-process (no search of parent directories, no include
+    of its config followed: see `_open`)."""
+    return _open(epoch.path)
 
 
 def _owning_epoch(archive: Archive, rev: str) -> tuple[Epoch, str]:
