@@ -260,6 +260,7 @@ def _read(request: Request, archs: Sequence[archive.Archive], idxs: Sequence[Ind
     if not any(s.found.inside or s.found.skipped for s in sources):
         raise EmptyPeriodError(f"{request.range or _since_last_words(request, idxs, key) or 'the period'}: no messages in {', '.join(str(a.top) for a in archs)}")
     joined = union.merge([s.found for s in sources])
+    topics = _as_people_are(joined.corpus.topics, people, lambda found: _sharing_titles(idxs, found))
     names = [archive.list_name(arch) for arch in archs]
     owner = lambda msg: joined.owner.get(msg.msgid, 0)
     settle, tree = _settler(request, idxs[0].tree_patch_ids(), lists=idxs[0].list_senders())
@@ -281,7 +282,7 @@ def _read(request: Request, archs: Sequence[archive.Archive], idxs: Sequence[Ind
             filter=request.filter.describe(),
         ),
         joined.corpus.inside,
-        joined.corpus.topics,
+        topics,
         joined.corpus.replies,
         joined.corpus.skipped,
         lambda msg: corpus.text_of(idxs[owner(msg)], archs[owner(msg)], msg),
@@ -297,6 +298,25 @@ def _read(request: Request, archs: Sequence[archive.Archive], idxs: Sequence[Ind
         lists = {r.revision.key: _lists_of(r, joined.lists, names) for r in result.series}
         result = dataclasses.replace(result, lists=lists)
     return result
+
+
+def _as_people_are(
+    topics: Sequence[Topic], people: identity.Identity, wider: Callable[[Sequence[Topic]], Sequence[Topic]] = lambda t: t
+) -> Sequence[Topic]:
+    """The topics as the same-author rules join them when a mailmap (or gitdm's aliases)
+    makes several addresses one person's: regrouped with the topics `wider` adds (those
+    sharing a title with them, which only such an alias can join). The index keeps topics
+    as the archive alone gives them; without an alias they are used as they are."""
+    alias = people.address_alias()
+    if alias is None:
+        return topics
+    revisions = {rev.key: rev for topic in wider(topics) for rev in topic.revisions}
+    return grouping.topics(tuple(revisions.values()), alias)
+
+
+def _sharing_titles(idxs: Sequence[Index], found: Sequence[Topic]) -> tuple[Topic, ...]:
+    """`found` and every index's topics that share a title with them."""
+    return tuple(t for idx in idxs for t in corpus.sharing_titles(idx, found))
 
 
 def _gather(request: Request, arch: archive.Archive, idx: Index, progress: Progress, note: Note, key: str) -> _Source:
@@ -405,7 +425,8 @@ def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest
                         filter=request.filter.describe())
         text_of = lambda msg: corpus.text_of(idx, store, msg)
         narrowing = Narrowing(request.filter, idx.paths_of, settle, request.texts)
-        return _digest(period, found.inside, found.topics, found.replies, found.skipped, text_of, people, None, narrowing)
+        topics = _as_people_are(found.topics, people, lambda found: corpus.sharing_titles(idx, found))
+        return _digest(period, found.inside, topics, found.replies, found.skipped, text_of, people, None, narrowing)
 
     return corpus.with_index(store, corpus.index_path(None, request.cache, store), request.max_message_size, note, work)
 
@@ -429,7 +450,7 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
     return _digest(
         Period(since=request.since, until=request.until, list_name=name, tree_web=request.tree_web, tree=tree, filter=request.filter.describe()),
         period,
-        grouping.topics(grouping.postings(loaded.messages)),
+        grouping.topics(grouping.postings(loaded.messages), people.address_alias()),
         loaded.messages,
         loaded.skipped,
         texts,

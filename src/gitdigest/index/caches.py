@@ -47,6 +47,16 @@ class Topics:
             return [StoredTopic(data, tuple(json.loads(named))) for data, named in self.index.db.execute(query, params)]
 
 
+    def sharing(self, keys: Iterable[str]) -> list[StoredTopic]:
+        """The topics holding a message that has any of `keys` (series/reach.py), oldest first."""
+        query = (
+            "SELECT data, rows FROM topics WHERE ordinal IN (SELECT s.topic FROM series_keys k JOIN series s"
+            " ON s.seq = k.seq WHERE k.key IN (SELECT value FROM json_each(?))) ORDER BY date, key"
+        )
+        with guarded(self.index.path), codec.bulk():
+            return [StoredTopic(data, tuple(json.loads(named))) for data, named in self.index.db.execute(query, (json_list(keys),))]
+
+
 class LoreAnswers:
     """The message-ids lore answered each query with, so that a later run need not ask."""
 

@@ -8,7 +8,7 @@ their messages, and the messages that answer them: a few hundred rows instead of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -19,6 +19,7 @@ from gitdigest.index import Index, Note, codec
 from gitdigest.mail import archive, messages
 from gitdigest.mail.archive import Archive
 from gitdigest.model import Message, MessageText, Skipped, Topic
+from gitdigest.series import reach
 
 SHORT = 0.25
 """A period holding less than this share of the archive reads only its own topics."""
@@ -87,6 +88,18 @@ def _short(idx: Index, period: index.Rows) -> Corpus:
     ordered = sorted((r for r in answering if r in loaded), key=lambda r: (loaded[r].epoch, r))
     replies = tuple(loaded[r] for r in ordered)
     return Corpus(inside, topics, replies, period.skipped)
+
+
+def sharing_titles(idx: Index, found: Sequence[Topic]) -> tuple[Topic, ...]:
+    """`found`, and the index's topics with a message whose normalised title one of theirs has:
+    those a mailmap can join to them (series/topics.py, the same-author rules)."""
+    keys = {k for topic in found for rev in topic.revisions for m in rev.messages if (k := reach.title_key(m.subject.title))}
+    have = {topic.key for topic in found}
+    with idx.reading():
+        stored = idx.topics().sharing(keys)
+        loaded = idx.by_rows({r for one in stored for r in one.rows})
+    decode = codec.topic_decoder(loaded)
+    return (*found, *(t for t in map(decode, (one.data for one in stored)) if t.key not in have))
 
 
 def text_of(idx: Index, arch: Archive, message: Message) -> MessageText:

@@ -88,6 +88,20 @@ class Identity:
                 person = Person(person.name, alias)
         return person
 
+    def address_alias(self) -> Callable[[Person], str] | None:
+        """The address a person counts as when revisions are compared for the same author
+        (series/topics.py): the mailmap's, then gitdm's alias of that address, never of a
+        name (a display name proves nothing). None when neither maps addresses."""
+        if self.mailmap is None and not (self.orgmap and self.orgmap.aliases):
+            return None
+        mailmap, aliases = self.mailmap, self.orgmap.aliases if self.orgmap else {}
+
+        def alias(person: Person) -> str:
+            email = mailmap(person).email if mailmap is not None else person.email
+            return aliases.get(email) or email
+
+        return alias
+
     def employer(self, person: Person, when: datetime.datetime | datetime.date) -> str:
         """The employer of a canonical person on a date, or UNKNOWN."""
         return employer_of(self.orgmap, person.email, when) if self.orgmap else UNKNOWN

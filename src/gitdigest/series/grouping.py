@@ -38,10 +38,11 @@ def postings(messages: Sequence[Message]) -> tuple[Revision, ...]:
     return tuple(sorted(revisions, key=lambda r: (r.date, r.key)))
 
 
-def topics(revisions: Sequence[Revision]) -> tuple[Topic, ...]:
+def topics(revisions: Sequence[Revision], alias: linking.Alias | None = None) -> tuple[Topic, ...]:
     """Link revisions into topics (change-id, Supersedes, vN in reply to vN-1, shared patch-id,
-    shared patch titles, same normalised subject + author, ...); revisions oldest first inside each topic."""
-    return linking.group(revisions)
+    shared patch titles, same normalised subject + author, ...); revisions oldest first inside each topic.
+    `alias` makes the addresses a mailmap names one person's (default: each address its own)."""
+    return linking.group(revisions, alias)
 
 
 def revision(

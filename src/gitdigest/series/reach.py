@@ -42,8 +42,14 @@ def keys(message: Message) -> tuple[str, ...]:
         found.append(f"c:{message.change_id}")
     if message.patch_id:
         found.append(f"p:{message.patch_id}")
-    title = topics.normalised_title(message.subject.title)
+    title = title_key(message.subject.title)
     if title:
-        found.append(f"t:{title}")
+        found.append(title)
     return tuple(dict.fromkeys(found))
+
+
+def title_key(title: str) -> str | None:
+    """The key of a normalised title (the subject and patch-title rules join by it); None for none."""
+    normal = topics.normalised_title(title)
+    return f"t:{normal}" if normal else None
 

@@ -18,7 +18,8 @@ Signals, strongest first (the issue's order):
    the same address is a resend.
 
 "The same author" is the same address, author's or sender's, as the parser unmunged
-them (mail/senders.py): a display name alone never is, so that no one can supersede a
+them (mail/senders.py), or two addresses that a `.mailmap` (or a gitdm alias) makes
+one person's, when the digest is given one (`Alias`): a display name alone never is, so that no one can supersede a
 series by posting a `[PATCH v2]` under its author's name from another address (an
 author who moved address links by 1-5). A title shared with another author links only
 with another signal (3 or 4), and a series renamed between revisions still links
@@ -38,9 +39,9 @@ from __future__ import annotations
 import enum
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-from gitdigest.model import Link, Message, Revision, Signal, Topic
+from gitdigest.model import Link, Message, Person, Revision, Signal, Topic
 from gitdigest.series.postings import ancestors
 
 _TRAILING_VERSION = re.compile(r"[\s,;:(\[-]*\bv\d+[\])]?$")
@@ -49,6 +50,37 @@ _STABLE_TREE = re.compile(r"^(?:v?\d+\.\d+(?:\.\d+)*(?:\.y)?|stable(?:-\S*)?|\S+
 _NOT_IN_MSGID = "<>/"
 TITLE_SHARE = 0.6
 """The share of patch titles two postings by one address must have in common to be one series."""
+
+
+Alias = Callable[[Person], str]
+"""A person's address as the same-author rules compare it: a mailmap's (people/identity.py)."""
+
+
+def _own_address(person: Person) -> str:
+    return person.email
+
+
+class _Who:
+    """The same-author rules, under an alias (the addresses a mailmap makes one person's)."""
+
+    def __init__(self, alias: Alias | None) -> None:
+        self.alias = alias or _own_address
+
+    def senders(self, rev: Revision) -> tuple[str, ...]:
+        """Who a revision comes from: its author's address and its sender's (the same person
+        sends from one address and writes from another: io-uring's napi series, v5 and v6).
+        A display name alone proves nothing (anyone can send as `Jane Doe`)."""
+        return tuple(dict.fromkeys((self.alias(rev.author), self.alias(rev.messages[0].sender))))
+
+    def address(self, rev: Revision) -> str:
+        """The author's address: what the same-address rules compare (never the name)."""
+        return self.alias(rev.author)
+
+    def same_author(self, a: Revision, b: Revision) -> bool:
+        return not set(self.senders(a)).isdisjoint(self.senders(b))
+
+    def same_address(self, a: Revision, b: Revision) -> bool:
+        return self.address(a) == self.address(b)
 
 
 class Kind(enum.Enum):
@@ -61,11 +93,12 @@ class Kind(enum.Enum):
     """A single `[GIT PULL]` request."""
 
 
-def group(revisions: Sequence[Revision]) -> tuple[Topic, ...]:
-    """Revisions joined by their links into topics, oldest first, each oldest first."""
+def group(revisions: Sequence[Revision], alias: Alias | None = None) -> tuple[Topic, ...]:
+    """Revisions joined by their links into topics, oldest first, each oldest first; `alias`
+    gives the address each person counts as (default: their own)."""
     ordered = sorted(revisions, key=lambda r: (r.date, r.key))
     union = _Union(ordered)
-    found = links(ordered)
+    found = links(ordered, alias)
     for link in found:
         union.join(link.earlier, link.later)
     members: dict[str, list[Revision]] = {}
@@ -80,18 +113,19 @@ def group(revisions: Sequence[Revision]) -> tuple[Topic, ...]:
     )
 
 
-def links(revisions: Sequence[Revision]) -> tuple[Link, ...]:
+def links(revisions: Sequence[Revision], alias: Alias | None = None) -> tuple[Link, ...]:
     """Every link between the revisions, strongest signal first."""
     ordered = sorted(revisions, key=lambda r: (r.date, r.key))
     patches = [r for r in ordered if kind(r) is Kind.PATCHES]
     threaded = [r for r in ordered if kind(r) is not Kind.PULL_REQUEST]
+    who = _Who(alias)
     return (
         *_by_change_id(ordered),
-        *_by_supersedes(ordered),
-        *_by_reply(threaded),
-        *_by_patch_id(patches),
-        *_by_patch_titles(patches),
-        *_by_subject(ordered),
+        *_by_supersedes(ordered, who),
+        *_by_reply(threaded, who),
+        *_by_patch_id(patches, who),
+        *_by_patch_titles(patches, who),
+        *_by_subject(ordered, who),
     )
 
 
@@ -131,7 +165,7 @@ def _by_change_id(ordered: Sequence[Revision]) -> Iterator[Link]:
         last[kind(rev), cid] = rev
 
 
-def _by_supersedes(ordered: Sequence[Revision]) -> Iterator[Link]:
+def _by_supersedes(ordered: Sequence[Revision], who: _Who) -> Iterator[Link]:
     owner = _owners(ordered)
     for rev in ordered:
         own = ((msgid, False) for msgid in superseded_ids(rev.messages))
@@ -139,7 +173,7 @@ def _by_supersedes(ordered: Sequence[Revision]) -> Iterator[Link]:
             earlier = owner.get(msgid)
             if earlier is None or earlier.date > rev.date or earlier is rev:
                 continue
-            if kind(earlier) is not kind(rev) or (by_reply and not _same_address(earlier, rev)):
+            if kind(earlier) is not kind(rev) or (by_reply and not who.same_address(earlier, rev)):
                 continue
             where = "in a reply" if by_reply else "in the posting"
             yield Link(earlier.key, rev.key, Signal.SUPERSEDES, f"{msgid} ({where})")
@@ -167,7 +201,7 @@ def msgid_at_end(value: str) -> str | None:
     return word if word.find("@", 1, len(word) - 1) > 0 else None
 
 
-def _by_reply(ordered: Sequence[Revision]) -> Iterator[Link]:
+def _by_reply(ordered: Sequence[Revision], who: _Who) -> Iterator[Link]:
     owner = _owners(ordered)
     by_id = {m.msgid: m for rev in ordered for m in rev.messages}
     for rev in ordered:
@@ -180,7 +214,7 @@ def _by_reply(ordered: Sequence[Revision]) -> Iterator[Link]:
             seen.add(earlier.key)
             if kind(earlier) is not kind(rev) or not _same_tree(earlier, rev):
                 continue
-            if parent and _answers(rev, message, earlier, by_id[parent]):
+            if parent and _answers(rev, message, earlier, by_id[parent], who):
                 yield Link(earlier.key, rev.key, Signal.REPLY, f"{message.msgid} -> {parent}")
 
 
@@ -193,15 +227,15 @@ def _answered(message: Message, owner: dict[str, Revision], rev: Revision) -> st
     return None
 
 
-def _answers(rev: Revision, message: Message, earlier: Revision, parent: Message) -> bool:
+def _answers(rev: Revision, message: Message, earlier: Revision, parent: Message, who: _Who) -> bool:
     """vN answering vM (M < N) by the same author or title; a resend answering its original."""
     same_title = normalised_title(message.subject.title) == normalised_title(parent.subject.title)
     if rev.version > earlier.version:
-        return same_title or _same_author(rev, earlier)
+        return same_title or who.same_author(rev, earlier)
     return rev.version == earlier.version and same_title
 
 
-def _by_patch_id(ordered: Sequence[Revision]) -> Iterator[Link]:
+def _by_patch_id(ordered: Sequence[Revision], who: _Who) -> Iterator[Link]:
     last: dict[str, tuple[Revision, Message]] = {}
     for rev in ordered:
         twins: dict[str, list[tuple[Revision, Message, Message]]] = {}
@@ -211,7 +245,7 @@ def _by_patch_id(ordered: Sequence[Revision]) -> Iterator[Link]:
                 twins.setdefault(found[0].key, []).append((*found, patch))
         for pairs in twins.values():
             earlier, twin, patch = pairs[0]
-            if _same_tree(earlier, rev) and _carries_on(earlier, rev, len(pairs)):
+            if _same_tree(earlier, rev) and _carries_on(earlier, rev, len(pairs), who):
                 yield Link(
                     earlier.key,
                     rev.key,
@@ -221,7 +255,7 @@ def _by_patch_id(ordered: Sequence[Revision]) -> Iterator[Link]:
         last.update((p.patch_id, (rev, p)) for p in rev.patches if p.patch_id)
 
 
-def _carries_on(earlier: Revision, rev: Revision, shared: int) -> bool:
+def _carries_on(earlier: Revision, rev: Revision, shared: int, who: _Who) -> bool:
     """Whether sharing `shared` patches makes `rev` a revision of `earlier`.
 
     The same author or title is enough. Otherwise most patches of both, and more
@@ -230,17 +264,17 @@ def _carries_on(earlier: Revision, rev: Revision, shared: int) -> bool:
     and two people who send the same one-line fix are not one series.
     """
     same_title = normalised_title(earlier.subject) == normalised_title(rev.subject)
-    if same_title or _same_author(earlier, rev):
+    if same_title or who.same_author(earlier, rev):
         return True
     return shared > 1 and 2 * shared >= max(len(earlier.patches), len(rev.patches))
 
 
-def _by_patch_titles(ordered: Sequence[Revision]) -> Iterator[Link]:
+def _by_patch_titles(ordered: Sequence[Revision], who: _Who) -> Iterator[Link]:
     """A posting whose patch titles are mostly those of an earlier one from the same address."""
     last: dict[tuple[str, str, str], Revision] = {}
     for rev in ordered:
         titles = _patch_titles(rev)
-        keys = [(_address(rev), stable_tree(rev), t) for t in titles]
+        keys = [(who.address(rev), stable_tree(rev), t) for t in titles]
         found = [last[k] for k in keys if k in last]
         if found:
             key, count = Counter(e.key for e in found).most_common(1)[0]
@@ -254,47 +288,27 @@ def _patch_titles(rev: Revision) -> set[str]:
     return {normalised_title(p.subject.title) for p in rev.patches} - {""}
 
 
-def _by_subject(ordered: Sequence[Revision]) -> Iterator[Link]:
+def _by_subject(ordered: Sequence[Revision], who: _Who) -> Iterator[Link]:
     """The same title from the same author; a request only as a later version of itself."""
     last: dict[tuple[str, str, str, Kind], Revision] = {}
     for rev in ordered:
         title = normalised_title(rev.subject)
         what = kind(rev)
-        keys = [(title, who, stable_tree(rev), what) for who in _senders(rev)] if title else []
+        keys = [(title, sender, stable_tree(rev), what) for sender in who.senders(rev)] if title else []
         earlier = next((last[k] for k in keys if k in last), None)
         if earlier is not None and (what is not Kind.PULL_REQUEST or rev.version > earlier.version):
-            yield Link(earlier.key, rev.key, _resent_or_subject(earlier, rev), f"{title} / {rev.author}")
+            yield Link(earlier.key, rev.key, _resent_or_subject(earlier, rev, who), f"{title} / {rev.author}")
         last.update((k, rev) for k in keys)
 
 
-def _resent_or_subject(earlier: Revision, rev: Revision) -> Signal:
+def _resent_or_subject(earlier: Revision, rev: Revision, who: _Who) -> Signal:
     """RESEND for the same version sent again from the same address, else SUBJECT."""
     again = (earlier.version, earlier.rfc) == (rev.version, rev.rfc)
-    return Signal.RESEND if again and _same_address(earlier, rev) else Signal.SUBJECT
+    return Signal.RESEND if again and who.same_address(earlier, rev) else Signal.SUBJECT
 
 
 def _owners(ordered: Sequence[Revision]) -> dict[str, Revision]:
     return {m.msgid: rev for rev in ordered for m in rev.messages}
-
-
-def _same_author(a: Revision, b: Revision) -> bool:
-    return not set(_senders(a)).isdisjoint(_senders(b))
-
-
-def _senders(rev: Revision) -> tuple[str, ...]:
-    """Who a revision comes from: its author's address and its sender's (the same person
-    sends from one address and writes from another: io-uring's napi series, v5 and v6).
-    A display name alone proves nothing (anyone can send as `Jane Doe`)."""
-    return tuple(dict.fromkeys((rev.author.email, rev.messages[0].sender.email)))
-
-
-def _address(rev: Revision) -> str:
-    """The author's address, lower case: what the same-author rules compare (never the name)."""
-    return rev.author.email.lower()
-
-
-def _same_address(a: Revision, b: Revision) -> bool:
-    return _address(a) == _address(b)
 
 
 def _same_tree(a: Revision, b: Revision) -> bool:

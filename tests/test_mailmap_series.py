@@ -1,0 +1,99 @@
+"""A mailmap joins an author's revisions sent from two addresses; it never joins a look-alike.
+
+Jane sends v1 of a series from her old address and, after moving, v2 from her new one:
+no thread, no change-id, new patch-ids, so only the same-author rules (same title from
+the same person) can join them. Mallory then posts a `v3` under Jane's display name from
+his own address. Every expectation follows from how the archive is built: without a
+mailmap, three series; with one naming both of Jane's addresses, v2 revises v1 (one
+series, two revisions), and Mallory's v3 stays a series of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from archives import build_v2, make_mail
+from conftest import digest_json, git
+
+DAY = "Mon, {:02d} Mar 2025 10:00:00 +0000"
+DIFF = "---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\ndiff --git a/a.c b/a.c\nindex 1111111..2222222 100644\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n a\n+{}\n"
+OLD, NEW, MALLORY = "Jane Doe <jane@old.example>", "Jane Doe <jane@new.example>", "Jane Doe <mallory@evil.example>"
+
+
+def posting(tag: str, sender: str, day: int, line: str) -> list[bytes]:
+    """A cover letter and two patches of "foo: make bar faster", unthreaded to anything earlier."""
+    version = f" {tag}" if tag else ""
+    cover = make_mail(f"{line}-0@x", f"[PATCH{version} 0/2] foo: make bar faster", sender, DAY.format(day), "Two patches.\n")
+    patches = [
+        make_mail(f"{line}-{n}@x", f"[PATCH{version} {n}/2] foo: step {n}", sender, DAY.format(day),
+                  f"Step {n}.\n\nSigned-off-by: {sender}\n" + DIFF.format(f"{line}{n}"), in_reply_to=f"{line}-0@x")
+        for n in (1, 2)
+    ]
+    return [cover, *patches]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    mails = posting("", OLD, 3, "one") + posting("v2", NEW, 10, "two") + posting("v3", MALLORY, 12, "three")
+    return build_v2(tmp_path / "list", mails)
+
+
+PERIOD = ("--since", "2025-03-08", "--until", "2025-03-20")
+
+
+def series(report: dict) -> dict[str, tuple[str, str, list[int]]]:
+    """Each series' first message: its status, its author, and the versions of its history."""
+    return {s["msgid"]: (s["status"], s["author"]["email"], [h["version"] for h in s["history"]]) for s in report["series"]}
+
+
+def test_without_a_mailmap_a_new_address_is_a_new_series(archive: Path, tmp_path: Path) -> None:
+    report, _ = digest_json("--archive", archive, "--index", tmp_path / "i.sqlite3", *PERIOD)
+    assert series(report) == {
+        "two-0@x": ("new", "jane@new.example", []),
+        "three-0@x": ("new", "mallory@evil.example", []),
+    }
+
+
+@pytest.mark.parametrize("how", ["digest.mailmap", "tree"])
+def test_a_mailmap_joins_her_two_addresses_and_not_the_look_alike(archive: Path, tmp_path: Path, how: str) -> None:
+    text = "Jane Doe <jane@new.example> <jane@old.example>\n"
+    args: tuple[str | Path, ...] = ()
+    if how == "digest.mailmap":
+        (tmp_path / "mailmap").write_text(text)
+        git("config", "--global", "digest.mailmap", str(tmp_path / "mailmap"))
+    else:
+        tree = tmp_path / "tree"
+        git("init", "-q", str(tree))
+        (tree / ".mailmap").write_text(text)
+        git("add", ".mailmap", cwd=tree)
+        git("commit", "-qm", "mailmap", cwd=tree)
+        args = ("--tree", tree)
+    index = tmp_path / "i.sqlite3"
+    for _run in ("first", "cached"):  # the index's topics are the archive's; the mailmap joins them at digest time
+        report, _ = digest_json("--archive", archive, "--index", index, *args, *PERIOD)
+        assert series(report) == {
+            "two-0@x": ("revised", "jane@new.example", [1]),
+            "three-0@x": ("new", "mallory@evil.example", []),
+        }
+        (joined,) = (s for s in report["series"] if s["msgid"] == "two-0@x")
+        assert [(link["earlier"], link["later"], link["signal"]) for link in joined["links"]] == [
+            ("one-0@x", "two-0@x", "patch-titles"),  # the same two patch titles from one person (rule 5)
+            ("one-0@x", "two-0@x", "subject"),  # the same series title from one person (rule 6)
+        ]
+
+
+def test_the_mailmap_joins_the_same_in_an_mbox(archive: Path, tmp_path: Path) -> None:
+    """The mbox path groups from scratch with the same rule: the same series as the archive's."""
+    import mailbox
+
+    (tmp_path / "mailmap").write_text("Jane Doe <jane@new.example> <jane@old.example>\n")
+    git("config", "--global", "digest.mailmap", str(tmp_path / "mailmap"))
+    box = mailbox.mbox(tmp_path / "list.mbox")
+    for line, sender, day, tag in (("one", OLD, 3, ""), ("two", NEW, 10, "v2"), ("three", MALLORY, 12, "v3")):
+        for data in posting(tag, sender, day, line):
+            box.add(data)
+    box.flush()
+    from_archive, _ = digest_json("--archive", archive, "--index", tmp_path / "i.sqlite3", *PERIOD)
+    from_mbox, _ = digest_json("--mbox", tmp_path / "list.mbox", *PERIOD)
+    assert series(from_mbox) == series(from_archive)
