@@ -151,7 +151,18 @@ def decoder() -> Callable[[str], Message]:
     def trailers(items: list[dict[str, Any]]) -> tuple[Trailer, ...]:
         return tuple(Trailer(t["name"], t["value"], person(t["person"]) if t["person"] else None) for t in items)
 
-    message = _builder(Message, _FIELDS, {**_DECODERS, "Person": person, "tuple[Trailer, ...]": trailers})
+    # Equal strings and prefix lists are kept once: a thread's replies all name its root and
+    # parents, and most subjects carry one of a few prefix lists.
+    shared: dict[Any, Any] = {}
+    once = lambda value: shared.setdefault(value, value)
+    ids = lambda values: once(tuple(once(v) for v in values))
+
+    def subject(values: dict[str, Any]) -> Subject:
+        return Subject(**{**values, "prefixes": ids(values["prefixes"])})
+
+    kinds = {**_DECODERS, "Person": person, "tuple[Trailer, ...]": trailers, "tuple[str, ...]": ids, "str | None": once,
+             "Subject": subject}
+    message = _builder(Message, _FIELDS, kinds)
 
     def decode(record: str) -> Message:
         try:
