@@ -516,14 +516,17 @@ def _private_mounts() -> str | None:
     return None if probe.returncode == 0 else f"unshare -Urm refused: {probe.stderr.strip()}"
 
 
-@pytest.mark.parametrize("where", ["cache", "index"])
+@pytest.mark.parametrize("where", ["cache", "index", "bundle"])
 def test_a_full_disk_is_one_line_that_says_what_to_do(tmp_path: Path, where: str) -> None:
-    """The cache (or --index's) disk is full: a small tmpfs, mounted in a private mount
-    namespace of the run alone (nothing of the machine's is mounted or filled)."""
+    """The cache's disk (the index, or the clone of a bundle) or --index's is full: a small
+    tmpfs, mounted in a private mount namespace of the run alone (nothing of the machine's
+    is mounted or filled)."""
     why = _private_mounts()
     if why:
         pytest.skip(f"needs a private mount namespace to mount a small tmpfs: {why}")
     top = build_v2(tmp_path / "list", mails(0, 40))
+    if where == "bundle":
+        top = Path(__file__).resolve().parent.parent / "examples" / "io-uring-2026-01.bundle"
     small = tmp_path / "small"
     small.mkdir()
     index = small / "i.sqlite3"
@@ -536,5 +539,8 @@ def test_a_full_disk_is_one_line_that_says_what_to_do(tmp_path: Path, where: str
     lines = done.stderr.splitlines()
     assert done.returncode == 1, done.stderr
     assert len(lines) == 1 and lines[0].startswith("git-digest: error: "), lines
-    assert "no space left on its disk" in lines[0] and "digest.index" in lines[0]
+    if where == "bundle":
+        assert "no space left to clone io-uring-2026-01.bundle" in lines[0] and "XDG_CACHE_HOME" in lines[0]
+    else:
+        assert "no space left on its disk" in lines[0] and "digest.index" in lines[0]
     assert not list(small.iterdir())  # the tmpfs was the run's own: the directory under it is untouched

@@ -26,7 +26,7 @@ import git
 import pygit2
 from pygit2.enums import DeltaStatus, RepositoryOpenFlag, SortMode
 
-from gitdigest.errors import NotAnArchiveError, RangeError
+from gitdigest.errors import NoSpaceError, NotAnArchiveError, RangeError
 from gitdigest.model import RawMessage
 
 _EPOCH_NAME = re.compile(r"^(\d+)\.git$")
@@ -141,7 +141,13 @@ def _unbundle(bundle: Path, cache: Path) -> Path:
             git.Repo.clone_from(str(bundle.resolve()), str(scratch / "git" / "0.git"), bare=True, env=_NO_CONFIG)
         except git.GitCommandError as err:
             shutil.rmtree(scratch, ignore_errors=True)
-            raise NotAnArchiveError(f"{bundle}: not a usable git bundle: {_first_line(str(err.stderr or ''))}") from err
+            said = str(err.stderr or "")
+            if "No space left on device" in said or "disk quota exceeded" in said.lower():
+                raise NoSpaceError(
+                    f"{cache}: no space left to clone {bundle.name} into; free some space there,"
+                    " or point XDG_CACHE_HOME at a disk with room"
+                ) from err
+            raise NotAnArchiveError(f"{bundle}: not a usable git bundle: {_first_line(said)}") from err
         scratch.rename(top)
     finally:
         os.close(fd)
