@@ -186,7 +186,7 @@ def show(request: Request, asked: str, progress: Progress = _quiet, note: Note =
             topic = _topic_of(found, story.Query(words=()), answered)
         if topic is None:
             raise EmptyPeriodError(f"{asked}: no series in {arch.top} holds it")
-        settle, tree = _settler(request, idx.tree_patch_ids(), lists=idx.list_senders())
+        settle, tree = _settler(request, idx.tree_patch_ids(), lists=idx.list_senders)
         merged: dict[str, tuple[Match, ...]] = {}
         if settle is not None:
             reports = classify.classify((topic,), lambda _rev: True)
@@ -223,15 +223,16 @@ def _tree_mode(request: Request) -> Request:
 
 def _settler(
     request: Request, cache: codetree.PatchIdCache, commits: Sequence[TreeCommit] | None = None,
-    lists: senders.ListSenders = senders.NO_LIST_SENDERS,
+    lists: Callable[[], senders.ListSenders] = lambda: senders.NO_LIST_SENDERS,
 ) -> tuple[Settle | None, str]:
     """How the reports learn what landed in the code tree (its commits read here unless
     already read), and the tree's description; (None, '') without a tree. Tree authors a
-    list munged (`lists`: the list addresses seen munged) are unmunged as in the archive."""
+    list munged (`lists()`: the list addresses seen munged, asked only with a tree) are
+    unmunged as in the archive."""
     if request.tree is None:
         return None, ""
     code = codetree.open_tree(request.tree, request.tree_range, request.tree_refs)
-    resolve = codetree.canonical(code, lists)
+    resolve = codetree.canonical(code, lists())
 
     def settle(series: tuple[SeriesReport, ...]) -> tuple[SeriesReport, ...]:
         found_commits = commits
@@ -263,7 +264,7 @@ def _read(request: Request, archs: Sequence[archive.Archive], idxs: Sequence[Ind
     topics = _as_people_are(joined.corpus.topics, people, lambda found: _sharing_titles(idxs, found))
     names = [archive.list_name(arch) for arch in archs]
     owner = lambda msg: joined.owner.get(msg.msgid, 0)
-    settle, tree = _settler(request, idxs[0].tree_patch_ids(), lists=idxs[0].list_senders())
+    settle, tree = _settler(request, idxs[0].tree_patch_ids(), lists=idxs[0].list_senders)
     first = sources[0]
     several = len(archs) > 1
     result = _digest(
@@ -420,7 +421,7 @@ def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest
             offline = f" ({online.offline})" if online.offline else ""
             raise EmptyPeriodError(f"{request.range}: no posting of its commits found on {online.url}{offline}")
         name = request.list_name or lore.list_name(online.url)
-        settle, tree = _settler(request, idx.tree_patch_ids(), commits, lists=idx.list_senders())
+        settle, tree = _settler(request, idx.tree_patch_ids(), commits, lists=idx.list_senders)
         period = Period(list_name=name, tree_web=request.tree_web, lore=online.url, fetched=online.fetched, offline=online.offline, tree=tree,
                         filter=request.filter.describe())
         text_of = lambda msg: corpus.text_of(idx, store, msg)
@@ -443,7 +444,7 @@ def _run_mbox(request: Request, progress: Progress, people: identity.Identity) -
         raise EmptyPeriodError(f"{request.mbox}: no messages")
     loaded = load(raws.values(), progress, len(raws), request.max_message_size)
     period = [m for m in loaded.messages if _within(m.date, request.since, request.until)]
-    settle, tree = _settler(request, codetree.MemoryCache(), lists=senders.of_messages(loaded.messages))
+    settle, tree = _settler(request, codetree.MemoryCache(), lists=lambda: senders.of_messages(loaded.messages))
     paths = loaded.paths
     texts = lambda msg: messages.text_of(raws[msg.blob], msg.msgid)
     name = request.list_name or request.mbox.stem
