@@ -97,3 +97,30 @@ def test_the_mailmap_joins_the_same_in_an_mbox(archive: Path, tmp_path: Path) ->
     from_archive, _ = digest_json("--archive", archive, "--index", tmp_path / "i.sqlite3", *PERIOD)
     from_mbox, _ = digest_json("--mbox", tmp_path / "list.mbox", *PERIOD)
     assert series(from_mbox) == series(from_archive)
+
+
+@pytest.mark.parametrize("mapped", [False, True])
+def test_the_hook_joins_her_addresses_through_the_tree_mailmap(archive: Path, tmp_path: Path, mapped: bool) -> None:
+    """Jane pushes her v1 patch (applied from her old address): through the tree's .mailmap
+    the hook knows that her v2, from the new address, supersedes it; without it, it cannot."""
+    import subprocess
+
+    remote, work = tmp_path / "remote.git", tmp_path / "work"
+    git("init", "-q", "--bare", str(remote))
+    git("init", "-q", str(work))
+    (work / "a.c").write_text("a\n")
+    if mapped:
+        (work / ".mailmap").write_text("Jane Doe <jane@new.example> <jane@old.example>\n")
+    git("add", ".", cwd=work)
+    git("commit", "-qm", "base", cwd=work)
+    git("remote", "add", "origin", str(remote), cwd=work)
+    git("push", "-q", "origin", "HEAD:refs/heads/master", cwd=work)
+    (work / "a.c").write_text("a\none1\n")  # v1's patch 1, as its diff says
+    git("commit", "-qam", "foo: step 1", "--author", OLD, cwd=work)
+    git("config", "digest.archive", str(archive), cwd=work)
+    git("config", "digest.index", str(tmp_path / "i.sqlite3"), cwd=work)
+    git("digest", "hook", "install", cwd=work)
+    done = subprocess.run(["git", "push", "origin", "HEAD:refs/heads/topic"], cwd=work, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "foo: make bar faster" in done.stderr, done.stderr
+    assert ("superseded by v2" in done.stderr) is mapped, done.stderr

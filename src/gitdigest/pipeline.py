@@ -566,6 +566,10 @@ def trace_push(code: codetree.CodeTree, config: settings.Settings, ids: Sequence
         commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
         wanted = provenance.lookup(commits)
         found = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))
+        # The tree's .mailmap joins an author's revisions from two addresses, as in a digest.
+        people = identity.load(code.path, config.mailmap, config.orgmap)
+        topics = _as_people_are(found.topics, people, lambda given: corpus.sharing_titles(idx, given))
+        found = dataclasses.replace(found, topics=tuple(topics))
         return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
 
 
