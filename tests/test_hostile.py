@@ -15,7 +15,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +25,7 @@ from conftest import digest_json, git, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gitdigest.mail import archive, messages
+from gitdigest.mail import archive, diffpaths, messages
 from gitdigest.model import Parsed, RawMessage
 from gitdigest.render import summary
 from gitdigest.render.common import _FORMAT, clean
@@ -179,13 +178,16 @@ def test_every_cut_is_named_by_verbose(tmp_path: Path) -> None:
         make_mail("re@x", "Re: [PATCH] a: thing", in_reply_to="p@x", references=[*refs, "p@x"]),
         patch("long@x", "Other thing.", subject=long_title),
         patch("plain@x", "Plain thing.", subject="[PATCH] a: plain"),
+        make_mail("wide@x", "[PATCH] a: touch everything", "Ann Dev <ann@dev.org>", body="Wide.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n---\n" + "".join(
+            f"diff --git a/f{n} b/f{n}\n--- a/f{n}\n+++ b/f{n}\n@@ -1 +1 @@\n-a\n+b\n" for n in range(diffpaths.MAX_PATHS + 5))),
     ])
     found, err = digest_json("--archive", top, "--index", tmp_path / "i.sqlite3", "-v", "HEAD")
-    assert found["messages"] == 4
+    assert found["messages"] == 5
     cut = [line for line in err.splitlines() if line.startswith("cut ")]
     assert cut == [
         f"cut <re@x>: References: kept {messages.MAX_REFERENCES} of about 30,001",
         f"cut <long@x>: Subject: first 2,000 of {len(long_title):,} characters",
+        f"cut <wide@x>: diff paths: first {diffpaths.MAX_PATHS:,}",
     ]
     _, quiet = digest_json("--archive", top, "--index", tmp_path / "i.sqlite3", "HEAD")
     assert "cut <" not in quiet
@@ -296,28 +298,56 @@ def digest_process(*args: str | Path, timeout: float = 120) -> subprocess.Comple
                           timeout=timeout, check=False)
 
 
+INCLUDES = {
+    "include": "[include]\n\tpath = {special}\n",
+    "includeIf": '[includeIf "gitdir:/"]\n\tpath = {special}\n',
+    "odd spacing": "[ Include ]\n\tpath = {special}\n",
+    "two headers on one line": "[core] [include] path = {special}\n",
+    "after a byte-order mark": "\ufeff[include]\n\tpath = {special}\n",
+}
+
+
 @pytest.mark.parametrize("target", ["fifo", "zero"])
-@pytest.mark.parametrize("how", ["include", "includeIf"])
+@pytest.mark.parametrize("how", sorted(INCLUDES))
 def test_an_archive_config_include_is_not_followed(tmp_path: Path, target: str, how: str) -> None:
-    """An archive whose config includes a FIFO or /dev/zero is read as if it had no include:
-    the digest is the one the same archive gives without it, and nothing of it changes."""
+    """An archive whose config includes a FIFO or /dev/zero, in any spelling libgit2 reads, is
+    read as if it had no include: the same digest as without it, the list name from its
+    remote URL kept, nothing of the archive changed, and no shadow git dir left behind."""
     if target == "zero" and os.geteuid() != 0:
         pytest.skip("mknod of a /dev/zero copy under tmp needs root")
     top = build_v2(tmp_path / "list", mails(0, 4))
+    config = top / "git" / "0.git" / "config"
+    config.write_text(config.read_text() + '[remote "origin"]\n\turl = https://lore.kernel.org/kept-list/0\n')
     plain, _ = digest_json("--archive", top, "--index", tmp_path / "plain.sqlite3", "HEAD")
+    assert plain["list"] == "kept-list"
     special = tmp_path / "fifo" if target == "fifo" else device(tmp_path, "zero")
     if target == "fifo":
         os.mkfifo(special)
-    config = top / "git" / "0.git" / "config"
-    section = "[include]" if how == "include" else '[includeIf "gitdir:/"]'
-    config.write_text(config.read_text() + f"{section}\n\tpath = {special}\n[digest]\n\tlistName = kept\n")
+    text = INCLUDES[how].format(special=special)
+    config.write_text(text + config.read_text() if how == "after a byte-order mark" else config.read_text() + text)
     before = config.read_bytes()
-    done = digest_process("--archive", top, "--index", tmp_path / "i.sqlite3", "--format", "json", "HEAD")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    done = subprocess.run([sys.executable, "-m", "gitdigest.cli", "--archive", str(top), "--index", str(tmp_path / "i.sqlite3"),
+                           "--format", "json", "HEAD"], capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "TMPDIR": str(scratch)})
     assert done.returncode == 0 and done.stderr == "", done.stderr
-    assert json.loads(done.stdout)["series"] == plain["series"]
-    assert json.loads(done.stdout)["messages"] == plain["messages"] == 4
+    report = json.loads(done.stdout)
+    assert (report["series"], report["messages"], report["list"]) == (plain["series"], 4, "kept-list")
     assert config.read_bytes() == before
-    assert not list(Path(tempfile.gettempdir()).glob("gitdigest-archive-*")), "the shadow git dir is removed at exit"
+    assert not list(scratch.iterdir()), "the shadow git dir is removed at exit"
+
+
+def test_a_dot_git_file_is_refused_not_followed(tmp_path: Path) -> None:
+    """A work tree whose `.git` is a file pointing elsewhere: libgit2 would follow it to a config
+    gitdigest never read. It is refused with one line."""
+    real = build_v2(tmp_path / "list", mails(0, 4)) / "git" / "0.git"
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / ".git").write_text(f"gitdir: {real}\n")
+    done = digest_process("--archive", work, "--index", tmp_path / "i.sqlite3", "HEAD")
+    assert done.returncode == 1
+    assert done.stderr == f"git-digest: error: {work / '.git'}: a .git file that points elsewhere; give gitdigest the git directory itself\n"
 
 
 @ROOT_ONLY
@@ -352,13 +382,23 @@ def test_maildir_entries_that_are_special_files_are_skipped(tmp_path: Path, targ
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="chown to another user needs root")
-def test_an_archive_owned_by_another_user_says_safe_directory(tmp_path: Path) -> None:
+@pytest.mark.parametrize("include", [False, True])
+def test_an_archive_owned_by_another_user_says_safe_directory(tmp_path: Path, include: bool) -> None:
+    """Also when its config has an include, so that it is read through gitdigest's own shadow:
+    the shadow is ours, and git's owner check is made on the archive itself; safe.directory
+    trusts it as git would."""
     top = build_v2(tmp_path / "list", mails(0, 4))
+    if include:
+        config = top / "git" / "0.git" / "config"
+        config.write_text(config.read_text() + f"[include]\n\tpath = {tmp_path / 'absent'}\n")
     for path in [top, *top.rglob("*")]:
         os.lchown(path, 65534, 65534)
-    result = invoke("--archive", top, "HEAD")
-    assert result.exit_code == 1
-    assert result.stderr.count("\n") == 1 and "safe.directory" in result.stderr and "owned by another user" in result.stderr
+    done = digest_process("--archive", top, "--index", tmp_path / "i.sqlite3", "HEAD")
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "safe.directory" in done.stderr and "owned by another user" in done.stderr
+    git("config", "--global", "--add", "safe.directory", str((top / "git" / "0.git").resolve()))
+    done = digest_process("--archive", top, "--index", tmp_path / "i.sqlite3", "HEAD")
+    assert done.returncode == 0, done.stderr
 
 
 # -- damaged objects are skipped like missing blobs ------------------------------------
@@ -527,15 +567,16 @@ def test_a_full_disk_is_one_line_that_says_what_to_do(tmp_path: Path, where: str
     top = build_v2(tmp_path / "list", mails(0, 40))
     if where == "bundle":
         top = Path(__file__).resolve().parent.parent / "examples" / "io-uring-2026-01.bundle"
-    small = tmp_path / "small"
+    small, roomy = tmp_path / "small", tmp_path / "roomy"
     small.mkdir()
-    index = small / "i.sqlite3"
+    roomy.mkdir()
     args = ["git-digest", "--archive", str(top), "--since", "2025-01-01", "--format", "short", "--no-pager"]
-    if where == "index":
-        args += ["--index", str(index)]
+    if where == "index":  # the cache has room; the index named by --index has not
+        args += ["--index", str(small / "i.sqlite3")]
     mount = 'mount -t tmpfs -o size=192k tmpfs "$0" && exec "$@"'
+    cache = roomy if where == "index" else small
     done = subprocess.run(["unshare", "-Urm", "sh", "-c", mount, str(small), *args], capture_output=True, text=True,
-                          env={**os.environ, "XDG_CACHE_HOME": str(small)}, check=False)
+                          env={**os.environ, "XDG_CACHE_HOME": str(cache)}, check=False)
     lines = done.stderr.splitlines()
     assert done.returncode == 1, done.stderr
     assert len(lines) == 1 and lines[0].startswith("git-digest: error: "), lines
@@ -544,3 +585,5 @@ def test_a_full_disk_is_one_line_that_says_what_to_do(tmp_path: Path, where: str
     else:
         assert "no space left on its disk" in lines[0] and "digest.index" in lines[0]
     assert not list(small.iterdir())  # the tmpfs was the run's own: the directory under it is untouched
+    if where == "index":
+        assert not list((roomy / "gitdigest").glob("*.sqlite3")), "no index was made in the cache instead"

@@ -124,3 +124,38 @@ def test_the_hook_joins_her_addresses_through_the_tree_mailmap(archive: Path, tm
     assert done.returncode == 0, done.stderr
     assert "foo: make bar faster" in done.stderr, done.stderr
     assert ("superseded by v2" in done.stderr) is mapped, done.stderr
+
+
+def test_a_gitdm_alias_of_a_name_never_joins_a_series(tmp_path: Path) -> None:
+    """gitdm's aliases may map a display name to an address (QEMU's map does, for `via`
+    senders). The same-author rules look up addresses only: a `v2` sent as "Jane Doe" with no
+    address, or from another address, stays a series of its own, while the address alias
+    joins her own v2."""
+    gitdm = tmp_path / "gitdm"
+    gitdm.mkdir()
+    (gitdm / "aliases").write_text('"Jane Doe" jane@new.example\njane@old.example jane@new.example\n')
+    (gitdm / "domain-map").write_text("new.example New Corp\n")
+    git("config", "--global", "digest.orgmap", str(gitdm))
+    mails = posting("", OLD, 3, "one") + posting("v2", NEW, 10, "two") + posting("v3", '"Jane Doe"', 12, "three")
+    top = build_v2(tmp_path / "list", mails)
+    report, _ = digest_json("--archive", top, "--index", tmp_path / "i.sqlite3", *PERIOD)
+    got = series(report)
+    assert got["two-0@x"] == ("revised", "jane@new.example", [1])
+    assert got["three-0@x"] == ("new", "jane doe", [])  # `From: "Jane Doe"`: the parser keeps the name as its address
+
+
+def test_a_series_split_over_two_lists_keeps_every_patch_under_a_mailmap(tmp_path: Path) -> None:
+    """v2's cover and patch 1 go to one list (with v1), patch 2 to the other: the digest of
+    both lists joins v2 whole, and the mailmap's regrouping, which joins it to v1 and also
+    finds the second list's lone patch as a topic of its own there, keeps it whole and once."""
+    v1, v2 = posting("", OLD, 3, "one"), posting("v2", NEW, 10, "two")
+    first = build_v2(tmp_path / "a", [*v1, v2[0], v2[1]])
+    second = build_v2(tmp_path / "b", [v2[2]])
+    patches = lambda report: {s["msgid"]: [p["msgid"] for p in s["patches"]] for s in report["series"]}
+    plain, _ = digest_json("--archive", first, "--archive", second, *PERIOD)
+    assert patches(plain) == {"two-0@x": ["two-1@x", "two-2@x"]}
+    (tmp_path / "mailmap").write_text("Jane Doe <jane@new.example> <jane@old.example>\n")
+    git("config", "--global", "digest.mailmap", str(tmp_path / "mailmap"))
+    mapped, _ = digest_json("--archive", first, "--archive", second, *PERIOD)
+    assert patches(mapped) == {"two-0@x": ["two-1@x", "two-2@x"]}
+    assert series(mapped) == {"two-0@x": ("revised", "jane@new.example", [1])}

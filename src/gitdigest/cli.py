@@ -411,8 +411,13 @@ def _show(text: str | Iterable[str], fmt: Format | None, output: Path | None, co
         parts = (paint("".join(parts)),)
     command = terminal.pager_command(cwd) if tty and pager else None
     if output:
+        rest = iter(parts)
+        # The first piece (JSON: every table) is made before the file is opened: a report
+        # that cannot be made leaves FILE as it was.
+        first = next(rest, "")
         with output.open("w", encoding="utf-8") as out:
-            out.writelines(parts)
+            out.write(first)
+            out.writelines(rest)
     elif command:
         terminal.page("".join(parts), command)
     else:

@@ -31,6 +31,7 @@ from gitdigest.model import (
     Period,
     Person,
     RawMessage,
+    Revision,
     SeriesReport,
     Skipped,
     Topic,
@@ -171,6 +172,7 @@ def show(request: Request, asked: str, progress: Progress = _quiet, note: Note =
     holds these words (the newest such series)."""
     wanted = story.query(asked)
     arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
+    people = identity.load(request.tree, request.mailmap, request.orgmap)
 
     def work(idx: Index) -> story.Story:
         ingest.update(idx, arch, progress)
@@ -178,11 +180,11 @@ def show(request: Request, asked: str, progress: Progress = _quiet, note: Note =
             select = lambda i: i.rows_matching([wanted.msgid], [], [])
         else:
             select = lambda i: i.rows_titled(wanted.words)
-        found = corpus.gather(idx, select)
+        found = _regrouped(corpus.gather(idx, select), people, idx)
         topic = _topic_of(found, wanted)
         if topic is None and found.inside:  # a reply: the series it answers
             answered = {a for m in found.inside for a in m.answers}
-            found = corpus.gather(idx, lambda i: i.rows_matching(answered, [], []))
+            found = _regrouped(corpus.gather(idx, lambda i: i.rows_matching(answered, [], [])), people, idx)
             topic = _topic_of(found, story.Query(words=()), answered)
         if topic is None:
             raise EmptyPeriodError(f"{asked}: no series in {arch.top} holds it")
@@ -311,8 +313,17 @@ def _as_people_are(
     alias = people.address_alias()
     if alias is None:
         return topics
-    revisions = {rev.key: rev for topic in wider(topics) for rev in topic.revisions}
+    revisions: dict[str, Revision] = {}
+    for topic in wider(topics):  # `topics` first: a revision merged across lists wins over one list's copy
+        for rev in topic.revisions:
+            revisions.setdefault(rev.key, rev)
     return grouping.topics(tuple(revisions.values()), alias)
+
+
+def _regrouped(found: corpus.Corpus, people: identity.Identity, idx: Index) -> corpus.Corpus:
+    """One index's corpus with its topics as `_as_people_are` joins them."""
+    topics = _as_people_are(found.topics, people, lambda given: corpus.sharing_titles(idx, given))
+    return found if topics is found.topics else dataclasses.replace(found, topics=tuple(topics))
 
 
 def _sharing_titles(idxs: Sequence[Index], found: Sequence[Topic]) -> tuple[Topic, ...]:
@@ -567,9 +578,7 @@ def trace_push(code: codetree.CodeTree, config: settings.Settings, ids: Sequence
         wanted = provenance.lookup(commits)
         found = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))
         # The tree's .mailmap joins an author's revisions from two addresses, as in a digest.
-        people = identity.load(code.path, config.mailmap, config.orgmap)
-        topics = _as_people_are(found.topics, people, lambda given: corpus.sharing_titles(idx, given))
-        found = dataclasses.replace(found, topics=tuple(topics))
+        found = _regrouped(found, identity.load(code.path, config.mailmap, config.orgmap), idx)
         return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
 
 

@@ -94,12 +94,15 @@ def sharing_titles(idx: Index, found: Sequence[Topic]) -> tuple[Topic, ...]:
     """`found`, and the index's topics with a message whose normalised title one of theirs has:
     those a mailmap can join to them (series/topics.py, the same-author rules)."""
     keys = {k for topic in found for rev in topic.revisions for m in rev.messages if (k := reach.title_key(m.subject.title))}
-    have = {topic.key for topic in found}
+    # A topic holding a message of `found` is this index's view of one of them (over several
+    # lists, part of a series may sit in one list alone): `found` has it whole.
+    have = {m.msgid for topic in found for rev in topic.revisions for m in rev.messages}
     with idx.reading():
         stored = idx.topics().sharing(keys)
         loaded = idx.by_rows({r for one in stored for r in one.rows})
     decode = codec.topic_decoder(loaded)
-    return (*found, *(t for t in map(decode, (one.data for one in stored)) if t.key not in have))
+    more = (t for t in map(decode, (one.data for one in stored)))
+    return (*found, *(t for t in more if have.isdisjoint(m.msgid for rev in t.revisions for m in rev.messages)))
 
 
 def text_of(idx: Index, arch: Archive, message: Message) -> MessageText:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import datetime
 import fcntl
+import functools
 import hashlib
 import mailbox
 import os
@@ -223,8 +224,11 @@ def _repository(path: Path) -> pygit2.Repository | None:
 # The files opening a repository reads before any object; config is read by gitdigest
 # first, so that libgit2 never follows an archive's include.path to a FIFO or /dev/zero.
 _GIT_FILES = ("config", "HEAD", "packed-refs", "shallow", "commondir", "objects/info/alternates")
-_SECTION = re.compile(r"^[ \t]*\[[ \t]*([A-Za-z0-9.-]*)", re.MULTILINE)
 _MAX_CONFIG = 1 << 20
+# What a shadow config keeps (see _open): the settings a bare archive needs to be read,
+# and the URL its list name may come from. Each line must stand alone as git writes it.
+_KEPT_SECTION = re.compile(r'[ \t]*\[(core|extensions|remote "origin")\][ \t]*', re.IGNORECASE)
+_KEPT_KEY = re.compile(r"[ \t]*(repositoryformatversion|bare|objectformat|url)[ \t]*=[ \t]*[^\s;#\[\]]+[ \t]*", re.IGNORECASE)
 
 
 def _open(path: Path) -> pygit2.Repository:
@@ -232,24 +236,38 @@ def _open(path: Path) -> pygit2.Repository:
 
     libgit2 reads a repository's config when it opens it, and follows its `include.path`
     and `includeIf` wherever they point (a FIFO hangs it, /dev/zero exhausts it). An
-    archive comes from anyone: when its config includes anything, the repository is
-    opened through a shadow git dir that holds the same config without its include
-    sections and links to the archive's objects and refs; nothing of the archive changes.
+    archive comes from anyone: when the word `include` appears anywhere in its config,
+    the repository is opened through a shadow git dir whose config keeps only the few
+    settings a bare archive needs (`_KEPT_KEY`, each on a line of its own under its
+    section), with links to the archive's objects and refs; nothing of the archive changes.
     """
+    return pygit2.Repository(str(_opening(path)), RepositoryOpenFlag.NO_SEARCH)
+
+
+@functools.lru_cache(maxsize=256)
+def _opening(path: Path) -> Path:
+    """What `_open` hands libgit2 for `path`: `path` itself, or its shadow (decided once per run)."""
     _check_gitdir(path)
     gitdir = _gitdir(path)
     if gitdir != path:
         _check_gitdir(gitdir)
     config = _config_text(gitdir)
-    kept = _without_includes(config)
-    if kept == config:
-        return pygit2.Repository(str(path), RepositoryOpenFlag.NO_SEARCH)
-    return pygit2.Repository(str(_shadow(gitdir.resolve(), kept)), RepositoryOpenFlag.NO_SEARCH | RepositoryOpenFlag.BARE)
+    if "include" not in config.lower():
+        return path
+    _check_owner(gitdir)
+    return _shadow(gitdir.resolve(), _kept_config(config))
 
 
 def _gitdir(path: Path) -> Path:
-    """The git dir of the repository at `path`: `path` itself (bare), else its `.git`."""
-    return path if (path / "HEAD").is_file() or not (path / ".git").is_dir() else path / ".git"
+    """The git dir of the repository at `path`: `path` itself when it holds `HEAD` and
+    `objects` (a bare repository), else its `.git` directory. A `.git` file (`gitdir:
+    elsewhere`) is refused: libgit2 would follow it to a config gitdigest has not read."""
+    if (path / "HEAD").is_file() and (path / "objects").is_dir():
+        return path
+    dotgit = path / ".git"
+    if dotgit.exists() and not dotgit.is_dir():
+        raise NotAnArchiveError(f"{dotgit}: a .git file that points elsewhere; give gitdigest the git directory itself")
+    return dotgit if dotgit.is_dir() else path
 
 
 def _config_text(gitdir: Path) -> str:
@@ -260,28 +278,41 @@ def _config_text(gitdir: Path) -> str:
         return ""
 
 
-def _without_includes(config: str) -> str:
-    """The config text without its `[include]` and `[includeIf ...]` sections."""
+def _kept_config(config: str) -> str:
+    """The lines of `config` that `_KEPT_SECTION` and `_KEPT_KEY` name, under their section
+    (any other section, or a line of another shape, is left out, and with it any include)."""
     out: list[str] = []
-    dropping = False
-    for line in config.splitlines(keepends=True):
-        section = _SECTION.match(line)
-        if section:
-            dropping = section.group(1).lower() in ("include", "includeif")
-        if not dropping:
-            out.append(line)
-    return "".join(out)
+    keeping = False
+    for line in config.replace("\ufeff", "").splitlines():
+        if line.lstrip().startswith("["):
+            keeping = bool(_KEPT_SECTION.fullmatch(line))
+            if keeping:
+                out.append(line.strip())
+        elif keeping and _KEPT_KEY.fullmatch(line):
+            out.append("\t" + line.strip())
+    return "\n".join(out) + "\n"
 
 
-_SHADOWS: dict[Path, Path] = {}
+def _check_owner(gitdir: Path) -> None:
+    """git's safe.directory rule, which a shadow (gitdigest's own) would not meet: an archive
+    owned by another user is refused unless safe.directory trusts it."""
+    if gitdir.stat().st_uid == os.geteuid():
+        return
+    try:
+        trusted = list(pygit2.Config.get_global_config().get_multivar("safe.directory"))
+    except (OSError, pygit2.GitError, KeyError):
+        trusted = []
+    if "*" in trusted or any(Path(t).expanduser().resolve() == gitdir.resolve() for t in trusted if t):
+        return
+    raise NotAnArchiveError(
+        f"{gitdir}: owned by another user, and git refuses such repositories (safe.directory);"
+        f" if you trust it: git config --global --add safe.directory {gitdir.resolve()}"
+    )
 
 
 def _shadow(gitdir: Path, config: str) -> Path:
     """A git dir (made once per run, removed at exit) with `config` as its config and the
     archive's HEAD, objects and refs: libgit2 reads it as the archive without its includes."""
-    found = _SHADOWS.get(gitdir)
-    if found is not None:
-        return found
     shadow = Path(tempfile.mkdtemp(prefix="gitdigest-archive-"))
     atexit.register(shutil.rmtree, shadow, True)
     (shadow / "config").write_text(config, encoding="utf-8", errors="surrogateescape")
@@ -289,7 +320,6 @@ def _shadow(gitdir: Path, config: str) -> Path:
     for name in ("objects", "refs", "packed-refs", "shallow"):
         if (gitdir / name).exists():
             (shadow / name).symlink_to(gitdir / name)
-    _SHADOWS[gitdir] = shadow
     return shadow
 
 

@@ -98,7 +98,8 @@ class Identity:
 
         def alias(person: Person) -> str:
             email = mailmap(person).email if mailmap is not None else person.email
-            return aliases.get(email) or email
+            # gitdm's aliases also key on names; only an address is looked up here.
+            return (aliases.get(email) or email) if "@" in email else email
 
         return alias
 

@@ -69,18 +69,23 @@ class _Who:
     def senders(self, rev: Revision) -> tuple[str, ...]:
         """Who a revision comes from: its author's address and its sender's (the same person
         sends from one address and writes from another: io-uring's napi series, v5 and v6).
-        A display name alone proves nothing (anyone can send as `Jane Doe`)."""
-        return tuple(dict.fromkeys((self.alias(rev.author), self.alias(rev.messages[0].sender))))
+        A display name alone proves nothing (anyone can send as `Jane Doe`): a From: without
+        an address (the parser then keeps the name where the address goes) names no one."""
+        found = (self._of(rev.author), self._of(rev.messages[0].sender))
+        return tuple(dict.fromkeys(a for a in found if a))
 
     def address(self, rev: Revision) -> str:
-        """The author's address: what the same-address rules compare (never the name)."""
-        return self.alias(rev.author)
+        """The author's address: what the same-address rules compare (never the name); '' for none."""
+        return self._of(rev.author)
+
+    def _of(self, person: Person) -> str:
+        return self.alias(person) if "@" in person.email else ""
 
     def same_author(self, a: Revision, b: Revision) -> bool:
         return not set(self.senders(a)).isdisjoint(self.senders(b))
 
     def same_address(self, a: Revision, b: Revision) -> bool:
-        return self.address(a) == self.address(b)
+        return bool(self.address(a)) and self.address(a) == self.address(b)
 
 
 class Kind(enum.Enum):
@@ -274,7 +279,7 @@ def _by_patch_titles(ordered: Sequence[Revision], who: _Who) -> Iterator[Link]:
     last: dict[tuple[str, str, str], Revision] = {}
     for rev in ordered:
         titles = _patch_titles(rev)
-        keys = [(who.address(rev), stable_tree(rev), t) for t in titles]
+        keys = [(who.address(rev), stable_tree(rev), t) for t in titles] if who.address(rev) else []
         found = [last[k] for k in keys if k in last]
         if found:
             key, count = Counter(e.key for e in found).most_common(1)[0]
