@@ -13,7 +13,9 @@ between processes). `Pool.imap` keeps the chunks in archive order.
 
 from __future__ import annotations
 
+import collections
 import functools
+import itertools
 import math
 import multiprocessing
 import os
@@ -36,6 +38,9 @@ REGROUP_EVERY = 20000
 """During a long update, topics are brought up to date each time this many messages wait:
 often enough that no regrouping holds much in memory, seldom enough that a long series
 of one sender is not regrouped over and over."""
+AHEAD = 2
+"""Chunks parsed ahead per worker: enough to keep every core busy, few enough that what
+waits for the parent stays small (the parent's memory no longer grows with the archive)."""
 PARALLEL_FROM = 1500
 """Fewer new commits than this are parsed in-process: starting workers costs more."""
 _CHUNK = (200, 1000)
@@ -121,7 +126,17 @@ def parse(work: Sequence[Chunk], workers: int, least: int = PARALLEL_FROM) -> It
             yield chunk, parse_chunk(chunk)
         return
     with _context().Pool(min(workers, len(work)), initializer=_start_worker) as pool:
-        yield from zip(work, pool.imap(parse_chunk, work))
+        # At most AHEAD chunks per worker in flight: Pool.imap would let the workers run ahead of
+        # a parent busy storing and regrouping, and hold every result they made meanwhile.
+        chunks = iter(work)
+        flying = collections.deque((c, pool.apply_async(parse_chunk, (c,))) for c in itertools.islice(chunks, AHEAD * workers))
+        while flying:
+            chunk, result = flying.popleft()
+            rows = result.get()
+            following = next(chunks, None)
+            if following is not None:
+                flying.append((following, pool.apply_async(parse_chunk, (following,))))
+            yield chunk, rows
 
 
 def parse_chunk(chunk: Chunk) -> list[Row]:
