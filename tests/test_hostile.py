@@ -71,6 +71,9 @@ PARSERS: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     "Supersedes value": (topics.msgid_at_end, lambda n: "a@" * (n // 2) + " x"),
     "diffstat name": (match.diffstat_names, lambda n: " a" + " " * n + "b | 1 +\n"),
     "review line": (provenance.reviews_in, lambda n: "Reviewed-by: x" + " " * n + "y"),
+    # The standard library's parseaddr recursed once per `a:` or `(,` here (found by the property test below).
+    "review line colons": (provenance.reviews_in, lambda n: "Reviewed-by: x" + "a:" * (n // 2)),
+    "reply trailer groups": (lambda t: messages.find_trailers(t, followup=True), lambda n: "Acked-by: a@b.c " + "(," * (n // 2)),
     "subject": (messages.parse_subject, lambda n: "[PATCH " + "v1 " * (n // 3) + "] x"),
     "References": (lambda t: parsed(make_mail("m@x", "Re: x", references=t.split())).message, lambda n: "a@" * (n // 2)),
     "terminal text": (clean, lambda n: "\x1b]" + "\u202e" * (n // 2)),
@@ -90,6 +93,18 @@ def cost(parse: Callable[[str], object], text: str, times: int, runs: int = 5) -
     return best
 
 
+def per_byte(parse: Callable[[str], object], small: str, large: str, bound: float = 5) -> float:
+    """The CPU time of one `large` over that of the same bytes as `small`s, measured up to three
+    times while it is over `bound` (a busy machine can slow one measure; a parser whose cost
+    per byte grows is over it every time)."""
+    ratio = float("inf")
+    for _ in range(3):
+        ratio = min(ratio, cost(parse, large, 1, 3) / cost(parse, small, len(large) // len(small), 3))
+        if ratio < bound:
+            break
+    return ratio
+
+
 @pytest.mark.parametrize("name", PARSERS)
 def test_parsing_cost_per_byte_does_not_grow(name: str) -> None:
     """The same 100 KB parsed as ten 10 KB lines and as one 100 KB line: linear parsing
@@ -97,7 +112,7 @@ def test_parsing_cost_per_byte_does_not_grow(name: str) -> None:
     The bound, 5, leaves room for a busy machine and still fails any quadratic parser."""
     parse, make = PARSERS[name]
     small, large = make(10_000), make(100_000)
-    ratio = cost(parse, large, 3) / cost(parse, small, 3 * len(large) // len(small))
+    ratio = per_byte(parse, small, large)
     assert ratio < 5, f"{name}: one 100 KB input costs {ratio:.1f} times ten 10 KB inputs"
 
 
@@ -115,7 +130,7 @@ def test_any_repeated_line_costs_each_parser_the_same_per_byte(frame: str, unit:
     line = lambda n: frame + unit * (n // len(unit)) + end
     small, large = line(10_000), line(100_000)
     for name, (parse, _make) in PARSERS.items():
-        ratio = cost(parse, large, 1, 3) / cost(parse, small, len(large) // len(small), 3)
+        ratio = per_byte(parse, small, large)
         assert ratio < 5, f"{name}: {frame!r} + {unit!r}*n + {end!r}: 100 KB costs {ratio:.1f} times ten 10 KB lines"
 
 
@@ -472,7 +487,12 @@ def test_ctrl_c_during_the_first_index_is_one_line(tmp_path: Path) -> None:
     top = build_v2(tmp_path / "list", mails(0, 3000))
     proc = subprocess.Popen([sys.executable, "-m", "gitdigest.cli", "index", "--archive", str(top), "--index",
                              str(tmp_path / "i.sqlite3")], stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(2.5)  # into the parse, on every core
+    # Into the parse, on every core: once the index file exists (a fixed wait is not enough
+    # on a loaded machine, where the interpreter may still be starting), and a moment more.
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "i.sqlite3").exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    time.sleep(0.5)
     os.killpg(proc.pid, 2)  # as the terminal sends Ctrl-C: to the whole process group
     _, err = proc.communicate(timeout=120)
     assert proc.returncode in (0, 1)

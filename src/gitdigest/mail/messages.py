@@ -401,7 +401,7 @@ def normalise_subject(text: str) -> str:
 
 def _person(value: str) -> Person:
     plain = _PLAIN_ADDRESS.fullmatch(value.strip())
-    name, addr = plain.groups() if plain else email.utils.parseaddr(value)
+    name, addr = plain.groups() if plain else senders.parseaddr(value)
     name = " ".join(name.split()) or addr
     return Person(name=name, email=addr.strip().lower())
 
@@ -542,7 +542,7 @@ def lore_trailer(name: str, value: str, extinfo: str | None = None) -> object:
         trailer.type = "person"
         if "<mailto:" in value:
             trailer.value = _MAILTO.sub("", value)
-        trailer.addr = _angle_address(trailer.value) or email.utils.parseaddr(trailer.value)
+        trailer.addr = _angle_address(trailer.value) or senders.parseaddr(trailer.value)
         if trailer.addr[0] or trailer.addr[1]:
             trailer.value = b4.format_addrs([trailer.addr], header_safe=False)
         else:

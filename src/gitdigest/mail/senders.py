@@ -28,6 +28,28 @@ from gitdigest.model import Message, Person
 
 _VIA = " via "
 _MAX_ADDRESSES = 200
+MAX_ADDRESS = 500
+"""Characters of one address value the parser reads (a real `Name <address>` is far shorter)."""
+MAX_ADDRESS_LIST = 64 * 1024
+"""Characters of an address-list header (Reply-To, Cc) the parser reads."""
+
+
+def parseaddr(value: str) -> tuple[str, str]:
+    """`email.utils.parseaddr` of a value from mail, with its cost bounded: the standard library
+    recurses once per stray comma and joins lists quadratically, so only the first
+    MAX_ADDRESS characters are read, and a value it still cannot read is no address."""
+    try:
+        return email.utils.parseaddr(value[:MAX_ADDRESS])
+    except RecursionError:
+        return "", ""
+
+
+def getaddresses(values: Iterable[str]) -> list[tuple[str, str]]:
+    """`email.utils.getaddresses` of headers from mail, bounded as `parseaddr` is."""
+    try:
+        return email.utils.getaddresses([v[:MAX_ADDRESS_LIST] for v in values])
+    except RecursionError:
+        return []
 """Reply-To and Cc addresses looked at: a hostile Cc of thousands is cut, not scanned."""
 
 
@@ -97,7 +119,7 @@ def _named(name: str, headers: Headers) -> Person | None:
     wanted = _folded(name)
     seen = 0
     for value in (*headers.reply_to, *headers.cc):
-        for addr_name, addr in email.utils.getaddresses([value]):
+        for addr_name, addr in getaddresses([value]):
             seen += 1
             if seen > _MAX_ADDRESSES:
                 return None
@@ -127,7 +149,7 @@ def list_addresses(list_post: str, list_id: str) -> frozenset[str]:
 
 def parse_address(value: str) -> Person:
     """`Name <addr>` (or a bare address) as a Person, address in lower case."""
-    name, addr = email.utils.parseaddr(value)
+    name, addr = parseaddr(value)
     addr = addr.strip().lower()
     return Person(" ".join(name.split()) or addr, addr)
 

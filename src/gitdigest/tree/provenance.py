@@ -10,12 +10,12 @@ of evidence counts. Pure: the hook reads the commits and the index.
 
 from __future__ import annotations
 
-import email.utils
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from gitdigest.mail import senders
 from gitdigest.model import (
     How,
     Match,
@@ -162,7 +162,7 @@ def reviews_in(text: str) -> frozenset[Review]:
     found = set()
     for name, line in _REVIEW_LINE.findall(text):
         value = line.rstrip(" \t") or line[-1:]
-        real, address = email.utils.parseaddr(value)
+        real, address = senders.parseaddr(value)
         kind = ReviewKind.of(name)
         assert kind is not None  # the pattern matches only review trailers
         found.add(Review(kind, Person(real or value, address.lower())))
