@@ -437,8 +437,8 @@ def _run_lore(request: Request, note: Note, people: identity.Identity) -> Digest
                         filter=request.filter.describe())
         text_of = lambda msg: corpus.text_of(idx, store, msg)
         narrowing = Narrowing(request.filter, idx.paths_of, settle, request.texts)
-        topics = _as_people_are(found.topics, people, lambda found: corpus.sharing_titles(idx, found))
-        return _digest(period, found.inside, topics, found.replies, found.skipped, text_of, people, None, narrowing)
+        found = _regrouped(found, people, idx)
+        return _digest(period, found.inside, found.topics, found.replies, found.skipped, text_of, people, None, narrowing)
 
     return corpus.with_index(store, corpus.index_path(None, request.cache, store), request.max_message_size, note, work)
 

@@ -157,11 +157,8 @@ def decoder() -> Callable[[str], Message]:
     once = lambda value: shared.setdefault(value, value)
     ids = lambda values: once(tuple(once(v) for v in values))
 
-    def subject(values: dict[str, Any]) -> Subject:
-        return Subject(**{**values, "prefixes": ids(values["prefixes"])})
-
     kinds = {**_DECODERS, "Person": person, "tuple[Trailer, ...]": trailers, "tuple[str, ...]": ids, "str | None": once,
-             "Subject": subject}
+             "Subject": lambda values: _subject(values, ids)}
     message = _builder(Message, _FIELDS, kinds)
 
     def decode(record: str) -> Message:
@@ -271,8 +268,8 @@ def _topic_part(kind: str, value: Any, row: Callable[[Message], int]) -> Any:
     raise TypeError(f"codec.encode_topic cannot store a Revision field of type {kind}")
 
 
-def _subject(values: dict[str, Any]) -> Subject:
-    return Subject(**{**values, "prefixes": tuple(values["prefixes"])})
+def _subject(values: dict[str, Any], prefixes: Callable[[Any], Any]) -> Subject:
+    return Subject(**{**values, "prefixes": prefixes(values["prefixes"])})
 
 
 def _person(person: Person) -> dict[str, str]:
@@ -296,8 +293,7 @@ _ENCODERS: dict[str, Callable[[Any], Any]] = {
 }
 _DECODERS: dict[str, Callable[[Any], Any]] = {
     "datetime.datetime": lambda stamp: datetime.datetime.fromtimestamp(stamp, tz=_UTC),
-    "Subject": _subject,
-    "tuple[str, ...]": tuple,
 }
+"""Decoders that need no state; `decoder()` adds those that share what they build."""
 for _field in _FIELDS:
     _ENCODERS.setdefault(str(_field.type), _same)

@@ -183,7 +183,7 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
         via=sender.via,
         cut="; ".join(c for c in cuts if c),
     )
-    return Parsed(message, body, shown, paths if message.is_patch else ())
+    return Parsed(message, body, shown, paths)
 
 
 def email_of(data: bytes) -> email.message.Message:
