@@ -6,7 +6,7 @@ domain (message-ids, addresses, lore links, Supersedes) becomes `@ck.`, the subj
 a tag `ck` after its prefixes, each change-id a suffix `-ck`, each diff header a path
 prefix `ck/` (so patch-ids differ), and every date moves back by k times SHIFT. Copies are
 interleaved by date and cut into epochs as public-inbox cuts a large list, written with
-`git fast-import`. The newest messages are copy 0's, so the newest week's digest is the
+`git fast-import` and repacked. The newest messages are copy 0's, so the newest week's digest is the
 same whatever the number of copies.
 
 The last `held` messages of copy 0 are written on top of the archive as commits that no
@@ -125,14 +125,14 @@ def build(top: Path, messages: Sequence[Source], copies: int, epochs: int = 4, h
     for when, copy, msg, data in merged:
         if written % per_epoch == 0:
             if current is not None:
-                _finish(current)
+                _finish(current, repack=path)
             path = top / "git" / f"{written // per_epoch}.git"
             current = _writer(path)
         assert current is not None and current.stdin is not None
         _commit(current.stdin, msg, data, when, copy, None if written % per_epoch else "")
         written += 1
     assert current is not None
-    _finish(current)
+    _finish(current, repack=path)
     before = _head(path)
     after = before
     if later:
@@ -151,12 +151,21 @@ def _writer(path: Path, ref: str = "refs/heads/master") -> subprocess.Popen[byte
     return subprocess.Popen(["git", "fast-import", "--quiet", "--done"], cwd=path, stdin=subprocess.PIPE)
 
 
-def _finish(writer: subprocess.Popen[bytes]) -> None:
+def _finish(writer: subprocess.Popen[bytes], repack: Path | None = None) -> None:
+    """End a fast-import; with `repack`, pack that epoch as a clone from lore comes packed.
+
+    fast-import deltas each blob against the one written before it, in chains up to 50
+    long, and `git cat-file --batch-all-objects` (the floor) reads in hash order, so it
+    rebuilds a chain for nearly every blob: 21 s instead of 1.2 s for a third of the
+    5-copy archive. `git repack -adf` chooses deltas as `git gc` on lore's side does.
+    """
     assert writer.stdin is not None
     writer.stdin.write(b"done\n")
     writer.stdin.close()
     if writer.wait():
         raise SystemExit("git fast-import failed")
+    if repack is not None:
+        subprocess.run(["git", "repack", "-adfq"], cwd=repack, check=True)
 
 
 def _head(path: Path) -> str:
