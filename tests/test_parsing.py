@@ -8,6 +8,7 @@ built from the awkward cases (odd header lines, wrapped and commented trailers).
 from __future__ import annotations
 
 import email.utils
+import re
 from email.parser import BytesParser
 from email.policy import compat32
 from pathlib import Path
@@ -116,3 +117,25 @@ def test_plain_addresses_read_as_parseaddr_reads_them(name: str, local: str, dom
     value = form.format(name, local, domain)
     person = messages._person(value)
     assert (person.name, person.email) == person_by_parseaddr(value)
+
+
+_LINE_WORDS = st.sampled_from(["change-id:", "Change-Id:", "CHANGE-ID:", "base-commit:", "Base-Commit:",
+                               "ba\u017fe-commit:", "change-\u0131d:", " ", "\t", "\n", "x", "abc1234", "0123456789abcdef", "-", ":"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINE_WORDS, max_size=30).map("".join))
+def test_line_start_fields_match_the_multiline_patterns(text: str) -> None:
+    """change-id and base-commit are found as `(?m)^...` finds them, case folded as re folds
+    it (the long s and the dotless i included), from a pattern pair that never tries mid-line."""
+    change = re.search(r"^change-id:[ \t]*(\S+)", text, re.M | re.I)
+    base = re.search(r"^base-commit:[ \t]*([0-9a-f]{7,64})\b", text, re.M | re.I)
+    assert messages._first(messages._CHANGE_ID, text) == (change.group(1) if change else None)
+    assert messages._first(messages._BASE_COMMIT, text) == (base.group(1) if base else None)
+
+
+def test_remembered_subjects_equal_fresh_ones() -> None:
+    """parse_subject remembers its answers; each equals one worked out afresh."""
+    subjects = ["[PATCH v2 3/5] io_uring: fix", "Re: [PATCH v2 3/5] io_uring: fix", "[PATCH,v3 1 of 2] x", "plain"]
+    for text in subjects * 2:
+        assert messages.parse_subject(text) == messages.parse_subject.__wrapped__(text)
