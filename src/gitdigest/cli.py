@@ -8,7 +8,6 @@ from __future__ import annotations
 import enum
 import sys
 import time
-import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -457,6 +456,8 @@ def main(argv: list[str] | None = None) -> int:
         return err.exit_code
     except Exception as err:
         if "--traceback" in args:
+            import traceback  # imported on the way out: every run would pay 10 ms for it
+
             traceback.print_exc()
         else:
             click.echo(f"git-digest: internal error: {type(err).__name__}: {err} (run with --traceback)", err=True)

@@ -13,7 +13,6 @@ import datetime
 import fcntl
 import functools
 import hashlib
-import mailbox
 import os
 import re
 import shutil
@@ -552,6 +551,8 @@ def read_mailbox(path: Path, limit: int | None = None) -> Iterator[RawMessage]:
         return
     if not path.is_file():
         raise NotAnArchiveError(f"{path}: no such mbox or maildir (or not a regular file)")
+    import mailbox  # only --mbox reads one: the pre-push hook never pays for the import
+
     box = mailbox.mbox(str(path), create=False)
     keys = box.keys()  # a list of keys; iterating the box gives messages
     try:
