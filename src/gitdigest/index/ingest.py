@@ -174,6 +174,8 @@ def _start_worker() -> None:
     # Process-wide, so set only here: a worker reads blobs and nothing else, and
     # checking each blob's hash costs 40% of reading it (DESIGN.md, measured costs).
     pygit2.option(pygit2.enums.Option.ENABLE_STRICT_HASH_VERIFICATION, False)
+    # A worker reads each commit once: libgit2's object cache would only keep them all.
+    pygit2.settings.enable_caching(False)
 
 
 def _quiet(*_args: object) -> None:
