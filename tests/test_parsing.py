@@ -58,9 +58,34 @@ def test_every_iouring_message_reads_alike(iouring: Path) -> None:
         read_alike(raw.data)
         body = b4().LoreMessage.get_payload(messages.email_of(raw.data))[0]
         trailers_alike(messages.description(body), followup=False)
-        trailers_alike(messages._QUOTED.sub("", body), followup=True)
+        trailers_alike(re.sub(r"^[ \t]*>.*\n?", "", body, flags=re.M), followup=True)
+        lines_alike(body)
         seen += 1
     assert seen == 33495
+
+
+_PLAIN = {
+    name: re.compile(f"^(?:{pattern})", re.M | flags)
+    for name, pattern, flags in (
+        ("_SEPARATOR", r"---[ \t]*$", 0), ("_DIFF_START", r"diff --git |--- \S|Index: ", 0), ("_SIGNATURE", r"-- $", 0),
+        ("_HUNK", r"@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", 0), ("_CHANGE_ID", r"change-id:[ \t]*(\S+)", re.I),
+        ("_BASE_COMMIT", r"base-commit:[ \t]*([0-9a-f]{7,64})\b", re.I),
+        ("_DIFFSTAT_SUMMARY", r" \d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?[ \t]*$", 0),
+    )
+}
+
+
+def lines_alike(body: str) -> None:
+    """Every line-anchored pattern of the parser finds in `body` what `(?m)^` finds, and the
+    quoted lines go as the multiline pattern takes them."""
+    from gitdigest.mail.lines import without_quoted
+
+    for name, plain in _PLAIN.items():
+        ours = getattr(messages, name)
+        assert [(m.start(), m.end(), m.groups()) for m in ours.finditer(body)] == [
+            (m.start(), m.end(), m.groups()) for m in plain.finditer(body)
+        ], name
+    assert without_quoted(body) == re.sub(r"^[ \t]*>.*\n?", "", body, flags=re.M)
 
 
 HEADER_LINES = st.sampled_from([
@@ -139,3 +164,44 @@ def test_remembered_subjects_equal_fresh_ones() -> None:
     subjects = ["[PATCH v2 3/5] io_uring: fix", "Re: [PATCH v2 3/5] io_uring: fix", "[PATCH,v3 1 of 2] x", "plain"]
     for text in subjects * 2:
         assert messages.parse_subject(text) == messages.parse_subject.__wrapped__(text)
+
+
+_LINE_TEXT = st.lists(
+    st.sampled_from(["\n", " ", "\t", "\r", ">", "\t>", " \t>", "\n---", "\n@@ -1 +1 @@", "-", "---", "-- ", "@@ -1,2 +3,4 @@", "@@ -7 +8 @@", "diff --git ", "Index: ",
+                     " 2 files changed, 3 insertions(+)", "x", "K", "\u212a", "\u0131", "0"]),
+    max_size=40,
+).map("".join)
+_ANCHORED = [
+    (r"---[ \t]*$", 0), (r"diff --git |--- \S|Index: ", 0), (r"-- $", 0), (r"@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", 0),
+    (r" \d+ files? changed(?:, \d+ insertions?\(\+\))?[ \t]*$", 0), (r"k[ \t]*(\S+)", re.I),
+]
+
+
+def _spans(matches: object) -> list[tuple[int, int, tuple[str | None, ...]]]:
+    return [(m.start(), m.end(), m.groups()) for m in matches]  # type: ignore[attr-defined]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINE_TEXT, st.data())
+def test_line_start_patterns_match_as_multiline_caret_does(text: str, data: st.DataObject) -> None:
+    """LineStart finds what `(?m)^pattern` finds, from any position (a line start among them
+    when there is one), and iterates alike."""
+    from gitdigest.mail.lines import LineStart
+
+    starts = [at + 1 for at, char in enumerate(text) if char == "\n"]
+    pos = data.draw(st.sampled_from(starts) if starts and data.draw(st.booleans()) else st.integers(0, len(text) + 1))
+    for pattern, flags in _ANCHORED:
+        plain = re.compile(f"^(?:{pattern})", re.M | flags)
+        ours = LineStart(pattern, flags)
+        assert _spans([ours.search(text, pos)] if ours.search(text, pos) else []) == _spans(
+            [plain.search(text, pos)] if plain.search(text, pos) else []
+        )
+        assert _spans(ours.finditer(text)) == _spans(plain.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINE_TEXT)
+def test_quoted_lines_go_as_the_multiline_pattern_takes_them(text: str) -> None:
+    from gitdigest.mail.lines import without_quoted
+
+    assert without_quoted(text) == re.sub(r"^[ \t]*>.*\n?", "", text, flags=re.M)

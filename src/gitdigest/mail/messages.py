@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from gitdigest.mail import diffpaths, senders
+from gitdigest.mail.lines import LineStart, without_quoted
 from gitdigest.model import (
     MAX_MESSAGE_SIZE,
     Message,
@@ -56,23 +57,16 @@ _PLAIN_ADDRESS = re.compile(
     r"([^\"<>()\[\]\\,;:@.]*(?:\.[ ][^\"<>()\[\]\\,;:@.]*)*)<([^<>()\[\]\\,;:@\s\"]+@[^<>()\[\]\\,;:@\s\"]+)>"
 )
 _IN_BODY_FROM = re.compile(r"\A\s*From:[ \t]*(.+?)[ \t]*$", re.M)
-_DIFFSTAT_SUMMARY = re.compile(
-    r"^ \d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?[ \t]*$", re.M
-)
+# Patterns that `(?m)^` anchors are LineStart's: searched newline by newline (see lines.py).
+_DIFFSTAT_SUMMARY = LineStart(r" \d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?[ \t]*$")
 _DIFFSTAT_LINE = re.compile(r"^ .+\|[ \t]+(?:\d+ ?[+-]*|Bin.*)[ \t]*$")
-# Each as a pair: at the very start, and after a newline. `^...` with re.M tries every
-# position of a body; a pattern that starts with the uncased `\n` is scanned for it.
-_CHANGE_ID = (re.compile(r"change-id:[ \t]*(\S+)", re.I), re.compile(r"\nchange-id:[ \t]*(\S+)", re.I))
-_BASE_COMMIT = (
-    re.compile(r"base-commit:[ \t]*([0-9a-f]{7,64})\b", re.I),
-    re.compile(r"\nbase-commit:[ \t]*([0-9a-f]{7,64})\b", re.I),
-)
+_CHANGE_ID = LineStart(r"change-id:[ \t]*(\S+)", re.I)
+_BASE_COMMIT = LineStart(r"base-commit:[ \t]*([0-9a-f]{7,64})\b", re.I)
 _KNOWN_TAG = re.compile(r"^(?:v\d+|\d+/\d+|rfc.*|resend.*)$", re.I)
-_QUOTED = re.compile(r"^[ \t]*>.*\n?", re.M)
-_SEPARATOR = re.compile(r"^---[ \t]*$", re.M)
-_DIFF_START = re.compile(r"^(?:diff --git |--- \S|Index: )", re.M)
-_SIGNATURE = re.compile(r"^-- $", re.M)
-_HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", re.M)
+_SEPARATOR = LineStart(r"---[ \t]*$")
+_DIFF_START = LineStart(r"diff --git |--- \S|Index: ")
+_SIGNATURE = LineStart(r"-- $")
+_HUNK = LineStart(r"@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
 # git request-pull's body: `... are available in the Git repository at:` and
 # `for you to fetch changes up to <sha>:` (builtin/request-pull, git-request-pull.sh).
 _TAG_WORD = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -492,7 +486,7 @@ def _references(msg: email.message.Message) -> tuple[tuple[str, ...], int]:
 def _trailers(body: str, is_reply: bool, shown: str | None) -> tuple[Trailer, ...]:
     """Trailers given by this message: a reply's own lines, a patch's commit message
     (`shown`, the body's `description`, there whenever `is_reply` is false)."""
-    text = _QUOTED.sub("", body) if is_reply else shown or ""
+    text = without_quoted(body) if is_reply else shown or ""
     found = find_trailers(text, followup=is_reply)
     return tuple(
         Trailer(t.name, t.value, Person(t.addr[0], t.addr[1].lower()) if t.addr else None)
@@ -689,11 +683,8 @@ def _ignored_trailer(lname: str, value: str, seen_other: bool, followup: bool) -
     return lname == "fixes" and not _FIXES_SHA.search(value)
 
 
-def _first(patterns: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> str | None:
-    """The first group of the first line that `(?m)^` + the pattern matches: `patterns` is
-    the pattern at the start of the text and the pattern after a newline."""
-    at_start, after_newline = patterns
-    match = at_start.match(text) or after_newline.search(text)
+def _first(pattern: LineStart, text: str) -> str | None:
+    match = pattern.search(text)
     return match.group(1) if match else None
 
 
