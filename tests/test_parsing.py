@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gitdigest.mail import archive, messages
+from gitdigest.mail.lines import LineStart
 
 FIELDS = (
     "message-id", "subject", "from", "date", "in-reply-to", "references", "x-original-from",
@@ -70,6 +71,7 @@ _PLAIN = {
         ("_SEPARATOR", r"---[ \t]*$", 0), ("_DIFF_START", r"diff --git |--- \S|Index: ", 0), ("_SIGNATURE", r"-- $", 0),
         ("_HUNK", r"@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", 0), ("_CHANGE_ID", r"change-id:[ \t]*(\S+)", re.I),
         ("_BASE_COMMIT", r"base-commit:[ \t]*([0-9a-f]{7,64})\b", re.I),
+        ("DIFF_RE", r"---.*\n\+\+\+|GIT binary patch|diff --git \w/\S+ \w/\S+", re.I),
         ("_DIFFSTAT_SUMMARY", r" \d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?[ \t]*$", 0),
     )
 }
@@ -81,7 +83,7 @@ def lines_alike(body: str) -> None:
     from gitdigest.mail.lines import without_quoted
 
     for name, plain in _PLAIN.items():
-        ours = getattr(messages, name)
+        ours = messages._diff_re() if name == "DIFF_RE" else getattr(messages, name)
         assert [(m.start(), m.end(), m.groups()) for m in ours.finditer(body)] == [
             (m.start(), m.end(), m.groups()) for m in plain.finditer(body)
         ], name
@@ -205,3 +207,25 @@ def test_quoted_lines_go_as_the_multiline_pattern_takes_them(text: str) -> None:
     from gitdigest.mail.lines import without_quoted
 
     assert without_quoted(text) == re.sub(r"^[ \t]*>.*\n?", "", text, flags=re.M)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINE_TEXT)
+def test_b4_diff_pattern_searched_line_by_line_finds_what_b4_finds(text: str) -> None:
+    text = text.replace("x", "diff --git a/x b/x").replace("0", "GIT binary patch").replace("K", "--- a\n+++ b")
+    ours = messages._diff_re()
+    assert isinstance(ours, LineStart)
+    found, theirs = ours.search(text), b4().DIFF_RE.search(text)
+    assert (found.span() if found else None) == (theirs.span() if theirs else None)
+
+
+_SPACES = st.sampled_from([" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2028", "\u3000", "\u200b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_SPACES, st.sampled_from(["a", "Ann", "<a@b.c>", "=", "?", "é"])), max_size=30).map("".join))
+def test_headers_without_encoded_words_fold_as_b4_folds_them(text: str) -> None:
+    """Without `=?`, clean_header only folds white space: the fast path folds it the same."""
+    if "=?" in text:
+        return
+    assert messages._decoded(text) == b4().LoreMessage.clean_header(text)

@@ -104,6 +104,15 @@ _NOT_GIVEN = frozenset(
 
 
 @functools.cache
+def _diff_re() -> LineStart | re.Pattern[str]:
+    """b4's DIFF_RE; while it is `^`-anchored in every line, searched newline by newline (lines.py)."""
+    pattern = _b4().DIFF_RE
+    if not pattern.pattern.startswith("^") or not pattern.flags & re.M:
+        return pattern  # a later b4 changed it: its own, as it stands
+    return LineStart(pattern.pattern[1:], pattern.flags)
+
+
+@functools.cache
 def _b4() -> ModuleType:
     """b4, imported once, with its network access off."""
     import b4
@@ -153,7 +162,7 @@ def _parse(raw: RawMessage) -> Parsed | Skipped:
         subject = dataclasses.replace(subject, is_pull=True)
     in_body = _in_body_from(body)
     sender = _sender(msg, raw.data, _person(header(msg, "From")), in_body)
-    has_diff = bool(b4.DIFF_RE.search(body))
+    has_diff = bool(_diff_re().search(body))
     # Computed once: a patch's trailers are read from it, and its index row keeps it.
     shown = None if subject.is_reply else description(body)
     references, referenced = _references(msg)
@@ -298,7 +307,7 @@ def payload(msg: email.message.Message) -> str:
         if not kind.startswith("text/") and b"\n+++ " not in data and b"GIT binary patch" not in data:
             continue  # a binary attachment (a core dump, an image): not decoded as text at all
         text = _part_text(data, part.get_content_charset() or charset)
-        if _b4().DIFF_RE.search(text):
+        if _diff_re().search(text):
             diffs.append(text)
         elif first is None and kind in ("text/plain", "text/x-patch"):
             first = text
@@ -325,7 +334,12 @@ def _is_request_pull(subject: Subject, body: str) -> bool:
 
 
 def _decoded(text: str) -> str:
-    """b4's `clean_header`, or the text as it stands when an encoded word is broken."""
+    """b4's `clean_header`, or the text as it stands when an encoded word is broken.
+
+    With no encoded word (`=?`) clean_header only folds white space, which is what
+    `split` and `join` do (tests/test_parsing.py holds them equal)."""
+    if "=?" not in text:
+        return " ".join(text.split())
     try:
         return _b4().LoreMessage.clean_header(text)
     except MessageError:
