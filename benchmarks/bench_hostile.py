@@ -127,6 +127,7 @@ CASES: dict[str, Callable[[Path], None]] = {
     "diffstat-name-100k": diffstat_name,
     "references-300x30000": references,
     "blob-2GiB": big_blob,
+    "flood-20000": flood(20_000),
     "flood-100000": flood(100_000),
 }
 MEMORY_CASES = {"blob-2GiB"}

@@ -87,22 +87,43 @@ def refresh(db: sqlite3.Connection, load: Load) -> int:
 
 def reached(db: sqlite3.Connection, seeds: Iterable[int]) -> set[int]:
     """The series messages that `seeds` reach: through a shared key, the sender's window,
-    or a topic, and so on from each one reached."""
-    window = reach.WINDOW.total_seconds()
+    or a topic, and so on from each one reached.
+
+    Linear in what is reached: each round asks for the frontier's keys, topics and senders'
+    time spans first, and then for their messages once each, never for every pair. 20,000
+    patches of one sender in an hour share one span: joining the frontier to it message by
+    message gave 400 million rows (277 s to index them)."""
     members = set(seeds)
     frontier = set(members)
-    queries = (
-        f"SELECT b.seq FROM series_keys a JOIN series_keys b ON b.key = a.key WHERE a.seq IN {_IN}",
-        f"SELECT b.seq FROM series a JOIN series b ON b.topic = a.topic WHERE a.seq IN {_IN} AND a.topic IS NOT NULL",
-        (f"SELECT b.seq FROM series a JOIN series b ON b.sender = a.sender AND b.date BETWEEN a.date - {window}"
-         f" AND a.date + {window} WHERE a.seq IN {_IN}"),
-    )
+    keys_seen: set[str] = set()
+    topics_seen: set[int] = set()
     while frontier:
         given = json_list(frontier)
-        found = {s for query in queries for (s,) in db.execute(query, (given,))}
+        keys = {k for (k,) in db.execute(f"SELECT DISTINCT key FROM series_keys WHERE seq IN {_IN}", (given,))}
+        topics = {t for (t,) in db.execute(f"SELECT DISTINCT topic FROM series WHERE topic IS NOT NULL AND seq IN {_IN}", (given,))}
+        keys, topics = keys - keys_seen, topics - topics_seen
+        keys_seen |= keys
+        topics_seen |= topics
+        found = {s for (s,) in db.execute(f"SELECT seq FROM series_keys WHERE key IN {_IN}", (json_list(sorted(keys)),))}
+        found |= {s for (s,) in db.execute(f"SELECT seq FROM series WHERE topic IN {_IN}", (json_list(sorted(topics)),))}
+        spans = db.execute(f"SELECT sender, date FROM series WHERE seq IN {_IN} ORDER BY sender, date", (given,))
+        for sender, start, end in _spans(spans, reach.WINDOW.total_seconds()):
+            found |= {s for (s,) in db.execute(
+                "SELECT seq FROM series WHERE sender = ? AND date BETWEEN ? AND ?", (sender, start, end))}
         frontier = found - members
         members |= frontier
     return members
+
+
+def _spans(rows: Iterable[tuple[str, float]], window: float) -> list[tuple[str, float, float]]:
+    """Each sender's times, sorted, as the fewest spans that hold every `date ± window`."""
+    spans: list[tuple[str, float, float]] = []
+    for sender, date in rows:
+        if spans and spans[-1][0] == sender and date - window <= spans[-1][2]:
+            spans[-1] = (sender, spans[-1][1], date + window)
+        else:
+            spans.append((sender, date - window, date + window))
+    return spans
 
 
 def _regroup(db: sqlite3.Connection, members: set[int], load: Load) -> None:
