@@ -204,3 +204,27 @@ def test_reached_is_linear_in_a_flood_from_one_sender() -> None:
         return best
 
     assert cpu(12000) < 8 * cpu(3000)
+
+
+def test_a_flood_is_regrouped_once_it_is_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the way through a long update, a regrouping that would take more than SPREAD times the
+    waiting messages is put off until twice as many wait. 600 patches of one sender in an hour
+    come in three chunks of 200 (a regrouping due every 40): the first chunk is regrouped (200
+    reach 200); after the second, 200 waiting would reach 400, so it is put off; after the third,
+    400 waiting reach 600, and the 600 are regrouped once (without the rule: 200, 400, 600).
+    The topics still equal a whole-archive grouping: 600 topics, one patch each."""
+    mails = [
+        make_mail(f"flood{n}@x", f"[PATCH] a: fix number {n}", "Ann Dev <ann@dev.org>",
+                  f"Mon, 03 Mar 2025 10:{n * 6 // 60:02d}:{n * 6 % 60:02d} +0000",
+                  f"Thing {n}.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n---\n"
+                  f"diff --git a/f{n}.c b/f{n}.c\n--- a/f{n}.c\n+++ b/f{n}.c\n@@ -1 +1,2 @@\n a\n+{n}\n")
+        for n in range(600)
+    ]
+    arch = archive.open_archive(build_v2(tmp_path / "flood", mails))
+    monkeypatch.setattr(ingest, "REGROUP_EVERY", 40)
+    sizes: list[int] = []
+    regroup = incremental._regroup
+    monkeypatch.setattr(incremental, "_regroup", lambda db, members, load: (sizes.append(len(members)), regroup(db, members, load)))
+    with open_index(tmp_path / "index.sqlite3", arch, 10 * 1024 * 1024) as idx:
+        assert _check(idx, arch) == 600
+    assert sizes == [200, 600]

@@ -75,12 +75,19 @@ def pending(db: sqlite3.Connection) -> int:
     return db.execute("SELECT count(*) FROM series WHERE pending").fetchone()[0]
 
 
-def refresh(db: sqlite3.Connection, load: Load) -> int:
-    """Regroup what the pending messages reach; how many messages were regrouped."""
+def refresh(db: sqlite3.Connection, load: Load, spread: float | None = None) -> int | None:
+    """Regroup what the pending messages reach; how many messages were regrouped.
+
+    With `spread` (the calls a long update makes on its way), nothing is regrouped when the
+    pending messages reach more than `spread` times their number, and the answer is None:
+    they sit in one dense cluster (a flood of one sender's patches) that a later call must
+    take whole again, so it is regrouped once the update has more of it, or at its end."""
     seeds = [s for (s,) in db.execute("SELECT seq FROM series WHERE pending")]
     if not seeds:
         return 0
     members = reached(db, seeds)
+    if spread is not None and len(members) > spread * len(seeds):
+        return None
     _regroup(db, members, load)
     return len(members)
 

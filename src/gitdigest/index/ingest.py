@@ -38,6 +38,10 @@ REGROUP_EVERY = 20000
 """During a long update, topics are brought up to date each time this many messages wait:
 often enough that no regrouping holds much in memory, seldom enough that a long series
 of one sender is not regrouped over and over."""
+SPREAD = 1.5
+"""On the way, a regrouping that would take more than this many times the waiting messages
+is put off until twice as many wait: 20,000 new messages of an archive reach about 22,000,
+but a flood of one sender's patches in an hour reaches every earlier one each time."""
 AHEAD = 2
 """Chunks parsed ahead per worker: enough to keep every core busy, few enough that what
 waits for the parent stays small (the parent's memory no longer grows with the archive)."""
@@ -202,12 +206,14 @@ def _update(idx: Index, arch: Archive, progress: Progress, workers: int, start: 
     work = chunks(arch, plans, int(idx.meta("limit") or 0), workers)
     total = sum(len(chunk.commits) for chunk in work)
     parsed = added = done = 0
+    due = REGROUP_EVERY
     for chunk, found in parse(work, workers):
         with idx.writing():
             idx.insert(found)
             idx.set_tip(chunk.epoch.number, chunk.commits[-1])
-            if idx.pending() >= REGROUP_EVERY:
-                idx.regroup()
+            waiting = idx.pending()
+            if waiting >= due:
+                due = REGROUP_EVERY if idx.regroup(SPREAD) else 2 * waiting
         parsed, added = parsed + len(found), added + sum(1 for r in found if r.msgid)
         done += len(chunk.commits)
         progress("indexing", done, total)

@@ -155,9 +155,11 @@ class Index:
         """How many new patches, covers and pulls wait to join their topics."""
         return incremental.pending(self.db)
 
-    def regroup(self) -> None:
-        """Bring the topics up to date with what was added or dropped since they were last."""
-        incremental.refresh(self.db, self.by_rows)
+    def regroup(self, spread: float | None = None) -> bool:
+        """Bring the topics up to date with what was added or dropped since they were last;
+        with `spread`, only when that regroups at most `spread` times the pending messages
+        (see incremental.refresh). Whether they are up to date."""
+        return incremental.refresh(self.db, self.by_rows, spread) is not None
 
     def mark_updated(self) -> None:
         """Record when the index last caught up with the archive."""
