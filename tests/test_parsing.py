@@ -165,7 +165,14 @@ def test_remembered_subjects_equal_fresh_ones() -> None:
     """parse_subject remembers its answers; each equals one worked out afresh."""
     subjects = ["[PATCH v2 3/5] io_uring: fix", "Re: [PATCH v2 3/5] io_uring: fix", "[PATCH,v3 1 of 2] x", "plain"]
     for text in subjects * 2:
-        assert messages.parse_subject(text) == messages.parse_subject.__wrapped__(text)
+        assert messages.parse_subject(text) == messages._parse_subject.__wrapped__(text)
+    # What is remembered is the subject cut to 2,000 characters, not a 10 MB header.
+    messages._parse_subject.cache_clear()
+    long = "[PATCH] " + "y" * 50_000
+    messages.parse_subject(long)
+    hits = messages._parse_subject.cache_info().hits
+    messages._parse_subject(long[:2000])
+    assert messages._parse_subject.cache_info().hits == hits + 1
 
 
 _LINE_TEXT = st.lists(

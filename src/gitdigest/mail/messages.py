@@ -347,13 +347,17 @@ def _decoded(text: str) -> str:
         return " ".join(text.split())
 
 
-@functools.lru_cache(maxsize=4096)
 def parse_subject(text: str) -> Subject:
-    """Split a subject into its prefixes, version, counter and flags, as b4 does.
+    """Split a subject into its prefixes, version, counter and flags, as b4 does."""
+    return _parse_subject(text[:_MAX_SUBJECT])
 
-    Remembered for the last few thousand subjects (a Subject is frozen): a thread's
-    replies repeat its subject, and b4's LoreSubject and the tag fixes cost 0.1 ms."""
-    full = " ".join(_decoded(text[:_MAX_SUBJECT]).split())
+
+@functools.lru_cache(maxsize=4096)
+def _parse_subject(text: str) -> Subject:
+    """parse_subject of a subject already cut to _MAX_SUBJECT characters (so that what is
+    remembered stays small), remembered for the last few thousand (a Subject is frozen): a
+    thread's replies repeat its subject, and b4's LoreSubject and the tag fixes cost 0.1 ms."""
+    full = " ".join(_decoded(text).split())
     lsub = _b4().LoreSubject(normalise_subject(full))
     prefixes = tuple(p for p in lsub.prefixes if not _KNOWN_TAG.match(p))
     return Subject(
