@@ -71,7 +71,6 @@ _PLAIN = {
         ("_SEPARATOR", r"---[ \t]*$", 0), ("_DIFF_START", r"diff --git |--- \S|Index: ", 0), ("_SIGNATURE", r"-- $", 0),
         ("_HUNK", r"@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", 0), ("_CHANGE_ID", r"change-id:[ \t]*(\S+)", re.I),
         ("_BASE_COMMIT", r"base-commit:[ \t]*([0-9a-f]{7,64})\b", re.I),
-        ("DIFF_RE", r"---.*\n\+\+\+|GIT binary patch|diff --git \w/\S+ \w/\S+", re.I),
         ("_DIFFSTAT_SUMMARY", r" \d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?[ \t]*$", 0),
     )
 }
@@ -82,7 +81,7 @@ def lines_alike(body: str) -> None:
     quoted lines go as the multiline pattern takes them."""
     from gitdigest.mail.lines import without_quoted
 
-    for name, plain in _PLAIN.items():
+    for name, plain in [*_PLAIN.items(), ("DIFF_RE", b4().DIFF_RE)]:
         ours = messages._diff_re() if name == "DIFF_RE" else getattr(messages, name)
         assert [(m.start(), m.end(), m.groups()) for m in ours.finditer(body)] == [
             (m.start(), m.end(), m.groups()) for m in plain.finditer(body)
