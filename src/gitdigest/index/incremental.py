@@ -111,8 +111,8 @@ def reached(db: sqlite3.Connection, seeds: Iterable[int]) -> set[int]:
         keys, topics = keys - keys_seen, topics - topics_seen
         keys_seen |= keys
         topics_seen |= topics
-        found = {s for (s,) in db.execute(f"SELECT seq FROM series_keys WHERE key IN {_IN}", (json_list(sorted(keys)),))}
-        found |= {s for (s,) in db.execute(f"SELECT seq FROM series WHERE topic IN {_IN}", (json_list(sorted(topics)),))}
+        found = {s for (s,) in db.execute(f"SELECT seq FROM series_keys WHERE key IN {_IN}", (json_list(keys),))}
+        found |= {s for (s,) in db.execute(f"SELECT seq FROM series WHERE topic IN {_IN}", (json_list(topics),))}
         spans = db.execute(f"SELECT sender, date FROM series WHERE seq IN {_IN} ORDER BY sender, date", (given,))
         for sender, start, end in _spans(spans, reach.WINDOW.total_seconds()):
             found |= {s for (s,) in db.execute(

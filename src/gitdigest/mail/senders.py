@@ -28,6 +28,7 @@ from gitdigest.model import Message, Person
 
 _VIA = " via "
 _MAX_ADDRESSES = 200
+"""Reply-To and Cc addresses looked at: a hostile Cc of thousands is cut, not scanned."""
 MAX_ADDRESS = 500
 """Characters of one address value the parser reads (a real `Name <address>` is far shorter)."""
 MAX_ADDRESS_LIST = 64 * 1024
@@ -50,7 +51,6 @@ def getaddresses(values: Iterable[str]) -> list[tuple[str, str]]:
         return email.utils.getaddresses([v[:MAX_ADDRESS_LIST] for v in values])
     except RecursionError:
         return []
-"""Reply-To and Cc addresses looked at: a hostile Cc of thousands is cut, not scanned."""
 
 
 @dataclass(frozen=True)
