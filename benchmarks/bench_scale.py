@@ -12,7 +12,8 @@ over every epoch) measured in the same run, and peak memory:
 - then, on an index warmed as a user's is (one week digest and one pre-push run before the
   archive moves), the archive moves on by +100 messages and, from a copy of that warm
   index each time: the first one-week JSON digest (the newest week), the same warm, the
-  pre-push hook of a 20-commit push of copy 0's `[PATCH liburing]` posts, and a warm
+  pre-push hook of a 20-commit push of copy 0's `[PATCH liburing]` posts (what the push
+  waits for: the update it starts in the background is waited for after it, untimed), and a warm
   whole-archive JSON digest. Each is a process of its own; its peak RSS is the largest
   of it and its children (RUSAGE_CHILDREN of a small launcher).
 
@@ -137,6 +138,28 @@ def push_tree(built: scale_archive.Built, index: Path, root: Path) -> tuple[Path
     return work, f"refs/heads/queue {tip} refs/heads/queue {'0' * 40}\n"
 
 
+def background_ended(index: Path) -> None:
+    """Wait for an update the hook started in the background to end, so that the index file
+    can be restored (the hook's Popen returns once that process runs, so it is seen here)."""
+    deadline = time.monotonic() + 600
+    while _running("gitdigest.cli", "index", str(index)):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the hook's background update of {index} did not end")
+        time.sleep(0.1)
+
+
+def _running(*words: str) -> bool:
+    """Whether a process whose command line holds all of `words` is running."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if all(w.encode() in args for w in words):
+            return True
+    return False
+
+
 def median_of(runs: int, once: Callable[[], tuple[float, int, str]]) -> tuple[float, int]:
     """Median seconds and the largest peak RSS (KiB) of `runs` runs."""
     results = [once() for _ in range(runs)]
@@ -168,6 +191,7 @@ def measure(copies: int, messages: Sequence[scale_archive.Source], runs: int, wo
         try:
             return timed(command, cwd, data)
         finally:
+            background_ended(index)
             built.apply(False)
 
     first = median_of(runs, lambda: after_fetch(week))

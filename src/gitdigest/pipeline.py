@@ -51,8 +51,12 @@ T = TypeVar("T")
 Settle = Callable[[tuple[SeriesReport, ...]], tuple[SeriesReport, ...]]
 """The reports with what of them landed in the code tree (merged, partially merged)."""
 HOOK_BUDGET = 300
-"""At most this many new archive messages are indexed by a push (a fraction of a second, the
-topics they touch included); more wait for `git digest index` or the next digest."""
+"""At most this many new archive messages are parsed by a push itself (under a second, the
+topics they touch included), and only where it must see them: a verdict that can refuse the
+push, or a small archive's first index. Otherwise a `git digest index` it starts in the
+background reads them (see `_catch_up`)."""
+HOOK_LOG = "hook-index.log"
+"""In gitdigest's cache: the output of the last update the hook started in the background."""
 
 
 @dataclass(frozen=True)
@@ -559,20 +563,8 @@ def trace_push(code: codetree.CodeTree, config: settings.Settings, ids: Sequence
     arch = archive.open_archive(config.archive, cache)
     path = corpus.index_path(config.index, cache, arch)
     with index.open_index(path, arch, config.max_message_size, lambda text: say(f"note: {text}"), wait=False) as idx:
-        busy = idx.lock.busy()
-        if busy and not idx.complete:
-            say("warning: no pre-push summary: the list's index is being built by another process")
+        if not _catch_up(idx, arch, path, cache / HOOK_LOG, config, say):
             return None
-        if busy:
-            say("note: another process is updating the list's index; this summary is from its last update")
-        elif not idx.complete:
-            say(f"note: indexing {arch.top} for the first time; later pushes are quick")
-        waiting = ingest.waiting(idx, arch) if idx.complete and not busy else 0
-        if waiting > HOOK_BUDGET:
-            say(f"note: {waiting} new messages in the archive are not indexed yet; this summary is as of"
-                " the last update (`git digest index` brings it up to date)")
-        else:
-            ingest.update(idx, arch, wait=False)
         resolve = codetree.canonical(code, idx.list_senders())
         commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
         wanted = provenance.lookup(commits)
@@ -580,6 +572,41 @@ def trace_push(code: codetree.CodeTree, config: settings.Settings, ids: Sequence
         # The tree's .mailmap joins an author's revisions from two addresses, as in a digest.
         found = _regrouped(found, identity.load(code.path, config.mailmap, config.orgmap), idx)
         return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
+
+
+def _catch_up(idx: Index, arch: archive.Archive, path: Path, log: Path, config: settings.Settings, say: Note) -> bool:
+    """Bring the index up to the archive as far as a push may wait for it; False when it
+    holds too little for a summary (another process, or the background, builds it first).
+
+    A push parses new mail itself only when it is little (HOOK_BUDGET) and either the index
+    is being built for the first time (a small archive: the summary comes at once) or the
+    verdict can refuse the push (digest.hook.block, blockUnposted), which must see the newest
+    mail. Otherwise `git digest index` runs in the background, and the summary is from the
+    index as it stands: parsing even one message costs a push b4's import, a quarter of a second.
+    """
+    if idx.lock.busy():
+        if not idx.complete:
+            say("warning: no pre-push summary: the list's index is being built by another process")
+            return False
+        say("note: another process is updating the list's index; this summary is from its last update")
+        return True
+    waiting = ingest.waiting(idx, arch)
+    if not waiting or waiting <= HOOK_BUDGET and (not idx.complete or config.hook_block or config.hook_block_unposted):
+        if not idx.complete:
+            say(f"note: indexing {arch.top} for the first time; later pushes are quick")
+        ingest.update(idx, arch, wait=False)  # nothing waiting: at most topics an interrupted update left
+        if not idx.complete:  # another process took the first build between our look and the update
+            say("warning: no pre-push summary: the list's index is being built by another process")
+            return False
+        return True
+    ingest.in_background(arch.top, path, log)
+    if not idx.complete:
+        say(f"note: no pre-push summary: indexing {arch.top} for the first time, in the background"
+            f" ({waiting:,} messages; its output goes to {log}); later pushes are quick")
+        return False
+    say(f"note: {waiting:,} new messages in the archive are being indexed in the background;"
+        " this summary is as of the last update")
+    return True
 
 
 def _trace_on_lore(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Note) -> provenance.Provenance:

@@ -17,12 +17,15 @@ import collections
 import functools
 import itertools
 import math
-import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygit2
 from pygit2.enums import SortMode
@@ -33,6 +36,9 @@ from gitdigest.index.store import Index, Progress, Update
 from gitdigest.mail import archive, parsing
 from gitdigest.mail.archive import Archive, Epoch
 from gitdigest.model import Parsed
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 REGROUP_EVERY = 20000
 """During a long update, topics are brought up to date each time this many messages wait:
@@ -166,7 +172,10 @@ def default_workers() -> int:
 
 def _context() -> multiprocessing.context.BaseContext:
     # fork starts a worker in milliseconds, with b4 and pygit2 already imported;
-    # the workers never touch the parent's SQLite connection.
+    # the workers never touch the parent's SQLite connection. Imported here: a hook that
+    # parses nothing does not pay for it.
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
@@ -184,6 +193,25 @@ def _start_worker() -> None:
 
 def _quiet(*_args: object) -> None:
     """The default progress callback: say nothing."""
+
+
+def in_background(top: Path, index: Path, log: Path) -> None:
+    """Start `git digest index` of the archive at `top` into `index` in a process of its own,
+    as `git gc --auto` detaches: its own session (no signal of the hook's or the terminal's
+    reaches it), a lower priority, its output in `log`. The caller does not wait for it; the
+    index's lock keeps it from racing another update, and a run that finds the index up to
+    date does nothing. Settings (the size limit) come from the current directory's config,
+    as the caller's did."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "gitdigest.cli", "index", "--archive", str(top), "--index", str(index)]
+    with open(log, "wb") as out:
+        subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                         start_new_session=True, preexec_fn=_lower_priority)
+
+
+def _lower_priority() -> None:
+    """In the background indexer before it runs: below the user's own work."""
+    os.nice(10)
 
 
 def update(idx: Index, arch: Archive, progress: Progress = _quiet, workers: int = 0, wait: bool = True) -> Update:
