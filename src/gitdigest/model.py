@@ -58,7 +58,7 @@ class RawMessage:
     """Why `data` was not read though the commit names it: over the size cap, damaged."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Subject:
     """A subject line split into its parts, as b4 reads it."""
 
@@ -98,7 +98,7 @@ class Subject:
         return "[" + " ".join(words) + "]"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trailer:
     """One `Name: value` trailer line from a message body."""
 
@@ -173,7 +173,7 @@ class LoreConfig:
 
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """One parsed email: what every later stage needs, and no body text."""
 
