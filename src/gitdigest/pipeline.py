@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import enum
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -554,6 +555,18 @@ def _texts(reports: Sequence[SeriesReport], text_of: Callable[[Message], Message
     return {m.msgid: text_of(m) for rev in wanted for m in rev.messages}
 
 
+class Freshness(enum.Enum):
+    """How far the index a push reads has caught up with the archive (see `_catch_up`)."""
+
+    CURRENT = "current"
+    """It holds what the push must see."""
+    BEHIND = "behind"
+    """New mail waits: the summary is from the index as it stands, and an update in the
+    background reads the mail once the summary is made."""
+    BUILDING = "building"
+    """Too little for a summary: another process, or the background, builds it first."""
+
+
 def trace_push(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Note) -> provenance.Provenance | None:
     """The pre-push hook's run: where the pushed commits come from, through the archive's index; None while another process
     builds it for the first time (an update in progress: the index as it last was)."""
@@ -563,20 +576,25 @@ def trace_push(code: codetree.CodeTree, config: settings.Settings, ids: Sequence
     arch = archive.open_archive(config.archive, cache)
     path = corpus.index_path(config.index, cache, arch)
     with index.open_index(path, arch, config.max_message_size, lambda text: say(f"note: {text}"), wait=False) as idx:
-        if not _catch_up(idx, arch, path, cache / HOOK_LOG, config, say):
+        log = cache / HOOK_LOG
+        fresh = _catch_up(idx, arch, path, log, config, say)
+        if fresh is Freshness.BUILDING:
             return None
-        resolve = codetree.canonical(code, idx.list_senders())
-        commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
-        wanted = provenance.lookup(commits)
-        found = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))
-        # The tree's .mailmap joins an author's revisions from two addresses, as in a digest.
-        found = _regrouped(found, identity.load(code.path, config.mailmap, config.orgmap), idx)
-        return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
+        try:
+            resolve = codetree.canonical(code, idx.list_senders())
+            commits = codetree.read_commits(code, ids, idx.tree_patch_ids(), resolve)
+            wanted = provenance.lookup(commits)
+            found = corpus.gather(idx, lambda i: i.rows_matching(wanted.msgids, wanted.patch_ids, wanted.titles))
+            # The tree's .mailmap joins an author's revisions from two addresses, as in a digest.
+            found = _regrouped(found, identity.load(code.path, config.mailmap, config.orgmap), idx)
+            return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
+        finally:
+            if fresh is Freshness.BEHIND:  # started once the summary is made: it does not compete with it
+                ingest.in_background(arch.top, path, log)
 
 
-def _catch_up(idx: Index, arch: archive.Archive, path: Path, log: Path, config: settings.Settings, say: Note) -> bool:
-    """Bring the index up to the archive as far as a push may wait for it; False when it
-    holds too little for a summary (another process, or the background, builds it first).
+def _catch_up(idx: Index, arch: archive.Archive, path: Path, log: Path, config: settings.Settings, say: Note) -> Freshness:
+    """Bring the index up to the archive as far as a push may wait for it.
 
     A push parses new mail itself only when it is little (HOOK_BUDGET) and either the index
     is being built for the first time (a small archive: the summary comes at once) or the
@@ -587,9 +605,9 @@ def _catch_up(idx: Index, arch: archive.Archive, path: Path, log: Path, config: 
     if idx.lock.busy():
         if not idx.complete:
             say("warning: no pre-push summary: the list's index is being built by another process")
-            return False
+            return Freshness.BUILDING
         say("note: another process is updating the list's index; this summary is from its last update")
-        return True
+        return Freshness.CURRENT
     waiting = ingest.waiting(idx, arch)
     if not waiting or waiting <= HOOK_BUDGET and (not idx.complete or config.hook_block or config.hook_block_unposted):
         if not idx.complete:
@@ -597,16 +615,16 @@ def _catch_up(idx: Index, arch: archive.Archive, path: Path, log: Path, config: 
         ingest.update(idx, arch, wait=False)  # nothing waiting: at most topics an interrupted update left
         if not idx.complete:  # another process took the first build between our look and the update
             say("warning: no pre-push summary: the list's index is being built by another process")
-            return False
-        return True
-    ingest.in_background(arch.top, path, log)
+            return Freshness.BUILDING
+        return Freshness.CURRENT
     if not idx.complete:
+        ingest.in_background(arch.top, path, log)
         say(f"note: no pre-push summary: indexing {arch.top} for the first time, in the background"
             f" ({waiting:,} messages; its output goes to {log}); later pushes are quick")
-        return False
+        return Freshness.BUILDING
     say(f"note: {waiting:,} new messages in the archive are being indexed in the background;"
         " this summary is as of the last update")
-    return True
+    return Freshness.BEHIND
 
 
 def _trace_on_lore(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Note) -> provenance.Provenance:
