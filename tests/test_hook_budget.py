@@ -117,3 +117,21 @@ def test_a_large_archive_is_first_indexed_in_the_background(queue: Path, kvm_arc
 def _commits(epoch: Path) -> int:
     return int(subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=epoch, capture_output=True, text=True,
                               check=True).stdout)
+
+
+def test_a_background_update_that_cannot_start_costs_a_warning_not_the_summary(
+    queue: Path, kvm_archive: Path, tmp_path: Path
+) -> None:
+    index, _log = _setup(queue, tmp_path)
+    assert SERIES in _push(queue, "hyperv").stderr  # builds the index
+    before = _indexed(index)
+    _noise(EpochWriter(kvm_archive / "git" / "0.git"), 0, 3)
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")  # the cache directory's place holds a file: the log cannot be opened
+    env = {**os.environ, "XDG_CACHE_HOME": str(blocked)}
+    done = subprocess.run(["git", "push", "origin", "hyperv"], cwd=queue, capture_output=True, text=True, check=False,
+                          env=env)
+    assert done.returncode == 0, done.stderr
+    assert "warning: the background update of the list's index did not start:" in done.stderr
+    assert SERIES in done.stderr  # the summary is still there
+    assert _indexed(index) == before

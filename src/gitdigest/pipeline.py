@@ -590,7 +590,7 @@ def trace_push(code: codetree.CodeTree, config: settings.Settings, ids: Sequence
             return _provenance(code, ids, commits, found, idx.tree_patch_ids(), resolve)
         finally:
             if fresh is Freshness.BEHIND:  # started once the summary is made: it does not compete with it
-                ingest.in_background(arch.top, path, log)
+                _in_background(arch, path, log, say)
 
 
 def _catch_up(idx: Index, arch: archive.Archive, path: Path, log: Path, config: settings.Settings, say: Note) -> Freshness:
@@ -618,13 +618,22 @@ def _catch_up(idx: Index, arch: archive.Archive, path: Path, log: Path, config: 
             return Freshness.BUILDING
         return Freshness.CURRENT
     if not idx.complete:
-        ingest.in_background(arch.top, path, log)
+        _in_background(arch, path, log, say)
         say(f"note: no pre-push summary: indexing {arch.top} for the first time, in the background"
             f" ({waiting:,} messages; its output goes to {log}); later pushes are quick")
         return Freshness.BUILDING
     say(f"note: {waiting:,} new messages in the archive are being indexed in the background;"
         " this summary is as of the last update")
     return Freshness.BEHIND
+
+
+def _in_background(arch: archive.Archive, path: Path, log: Path, say: Note) -> None:
+    """Start the background update; one that cannot start (no cache directory, no process
+    to spare) costs the push a warning, never its summary."""
+    try:
+        ingest.in_background(arch.top, path, log)
+    except OSError as err:
+        say(f"warning: the background update of the list's index did not start: {err}")
 
 
 def _trace_on_lore(code: codetree.CodeTree, config: settings.Settings, ids: Sequence[str], say: Note) -> provenance.Provenance:
