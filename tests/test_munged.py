@@ -139,3 +139,41 @@ def test_original_sender_rule() -> None:
     assert senders.cleaned_name("Jane Doe via") == "Jane Doe"
     assert senders.cleaned_name("Olivia Viaduct") is None
     assert senders.list_addresses(f"<mailto:{LIST}>", "<foo-devel.lists.example.org>") == lists
+
+
+def test_the_index_keeps_the_list_senders_as_rows_come_and_go(tmp_path: Path) -> None:
+    """The hook unmunges tree authors by the (list, real sender) pairs the index keeps, without
+    reading the munged messages: the pairs must be those of the archive's rows, in row order
+    (a name seen with two real addresses keeps the first), also after rows are dropped."""
+    from archives import mails
+
+    from gitdigest import index
+    from gitdigest.index import ingest
+    from gitdigest.mail import archive
+
+    def mail(msgid: str, who: str, address: str, form: int) -> bytes:
+        sender, extra = munged(who, address, form)
+        return make_mail(msgid, f"[PATCH] lib: {msgid}", sender, "03 Mar 2025 10:00:00 +0000",
+                         "Change.\n\nSigned-off-by: x <x@x>\n" + DIFF.format(n=len(msgid)), extra_headers=extra)
+
+    home, corp, bob = ("Jane Doe", "jane@home.example"), ("Jane Doe", "jane@corp.example"), ("Bob Roe", "bob@other.example")
+    # Epoch 0: Jane from home, Bob; epoch 1: Jane from work, then from home again.
+    epoch0 = [mail("t1@x", *home, 0), mail("b1@x", *bob, 1), *mails(0, 1)]
+    epoch1 = [mail("u1@x", *corp, 0), mail("t2@x", *home, 1), *mails(1, 1)]
+    top = build_v2(tmp_path / "list", epoch0 + epoch1, per_epoch=3)
+    arch = archive.open_archive(top)
+    with index.open_index(tmp_path / "i.sqlite3", arch, 10 << 20, print) as idx:
+        ingest.update(idx, arch)
+        first = idx.list_senders()
+        # Epoch 0 is made anew without munged mail: Bob goes, and Jane's first row is now
+        # her work address's.
+        build_v2(tmp_path / "other", mails(10, 2, prefix="other"))
+        (top / "git" / "0.git").rename(tmp_path / "old.git")
+        (tmp_path / "other" / "git" / "0.git").rename(top / "git" / "0.git")
+        done = ingest.update(idx, arch)
+        after = idx.list_senders()
+    assert done.dropped == 3
+    assert first == senders.seen([(LIST, Person(*home)), (LIST, Person(*bob)), (LIST, Person(*corp)), (LIST, Person(*home))])
+    assert first.real[(LIST, "jane doe")] == "jane@home.example"
+    assert after == senders.seen([(LIST, Person(*corp)), (LIST, Person(*home))])
+    assert after.real == {(LIST, "jane doe"): "jane@corp.example"}

@@ -72,6 +72,8 @@ class Row:
     """The author's address, when the message is a patch or a cover letter (`Message.is_contribution`)."""
     series: SeriesFacts | None = None
     """For a message the grouping looks at: what the index finds it by (see series/reach.py)."""
+    munged: tuple[str, str, str] | None = None
+    """For a From: a list rewrote (`Message.via`): the list's address, the real sender's name and address."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def parsed_row(parsed: Parsed, time: int) -> Row:
         message.epoch, message.commit, message.blob, time, message.msgid, False, None,
         encode(message), parsed.description, answers, parsed.paths,
         message.author.email if message.is_contribution else None, facts,
+        (message.via, message.sender.name, message.sender.email) if message.via else None,
     )
 
 

@@ -11,7 +11,7 @@ def json_list(values: Iterable[object]) -> str:
     return json.dumps(list(values))
 
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x67446967  # "gDig"
 
 SCHEMA = """
@@ -63,6 +63,12 @@ CREATE TABLE contributions (      -- patches and cover letters: who was an autho
 );
 CREATE INDEX contributions_email ON contributions (email, time);
 CREATE INDEX contributions_seq ON contributions (seq);
+CREATE TABLE list_senders (       -- each munged From:'s list address and the real sender behind it
+    via TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL,
+    first INTEGER NOT NULL,       -- the first row it is on (senders.seen keeps a name's first address)
+    rows INTEGER NOT NULL,        -- how many rows it is on: it goes with the last of them
+    PRIMARY KEY (via, name, email)
+) WITHOUT ROWID;
 CREATE TABLE tree_patch_ids (
     commit_id TEXT NOT NULL, context INTEGER NOT NULL, patch_id TEXT,
     PRIMARY KEY (commit_id, context)

@@ -121,7 +121,9 @@ class Index:
         return dropped
 
     def _delete(self, where: str, params: tuple[object, ...]) -> int:
-        incremental.forget(self.db, [s for (s,) in self.db.execute(f"SELECT seq FROM messages WHERE {where}", params)])
+        gone = [s for (s,) in self.db.execute(f"SELECT seq FROM messages WHERE {where}", params)]
+        incremental.forget(self.db, gone)
+        self._unsee(gone)
         self.db.execute(f"DELETE FROM answers WHERE seq IN (SELECT seq FROM messages WHERE {where})", params)
         self._counted(-self.db.execute(f"SELECT count(*) FROM messages WHERE ({where}) AND msgid IS NOT NULL", params).fetchone()[0])
         count = self.db.execute(f"DELETE FROM messages WHERE {where}", params).rowcount
@@ -148,6 +150,10 @@ class Index:
             ((r.msgid, path) for r in found if r.msgid for path in r.paths),
         )
         incremental.add(self.db, first, found)
+        self.db.executemany(
+            "INSERT INTO list_senders VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET rows = rows + 1",
+            ((*r.munged, first + i) for i, r in enumerate(found) if r.munged),
+        )
         self._counted(sum(1 for r in found if r.msgid))
         self._bump()
 
@@ -305,14 +311,31 @@ class Index:
 
     def list_senders(self) -> senders.ListSenders:
         """The list addresses the archive's From: headers were seen munged with, and the real
-        senders behind them (mail/senders.py), from the rows of munged messages only."""
-        query = (
-            f"SELECT DISTINCT {VIA}, json_extract(record, '$.sender.name'), json_extract(record, '$.sender.email')"
-            f" FROM messages WHERE {VIA} != ''"
-        )
+        senders behind them (mail/senders.py), as `list_senders` keeps them."""
+        # One row per (list, name, address), kept as rows come and go: reading them costs
+        # the people seen munged, not the messages.
         with guarded(self.path):
-            rows = self.db.execute(query).fetchall()
+            rows = self.db.execute("SELECT via, name, email FROM list_senders ORDER BY first").fetchall()
         return senders.seen((via, Person(name, email)) for via, name, email in rows)
+
+    def _unsee(self, gone: Sequence[int]) -> None:
+        """Before rows `gone` are deleted: the munged senders on them lose those rows, and
+        one that keeps some starts at the first row left."""
+        sender = f"{VIA}, json_extract(record, '$.sender.name'), json_extract(record, '$.sender.email')"
+        counted = self.db.execute(
+            f"SELECT {sender}, count(*) FROM messages WHERE seq IN (SELECT value FROM json_each(?)) AND {VIA} != ''"
+            " GROUP BY 1, 2, 3", (json_list(gone),),
+        ).fetchall()
+        for via, name, email, count in counted:
+            key = (via, name, email)
+            self.db.execute("UPDATE list_senders SET rows = rows - ? WHERE (via, name, email) = (?, ?, ?)", (count, *key))
+            first = self.db.execute(
+                f"SELECT min(seq) FROM messages WHERE {VIA} = ? AND {VIA} != '' AND ({sender}) = (?, ?, ?)"
+                " AND seq NOT IN (SELECT value FROM json_each(?))", (via, *key, json_list(gone)),
+            ).fetchone()[0]
+            if first is not None:
+                self.db.execute("UPDATE list_senders SET first = ? WHERE (via, name, email) = (?, ?, ?)", (first, *key))
+        self.db.execute("DELETE FROM list_senders WHERE rows <= 0")
 
     def authors_before(self, emails: Iterable[str], until: float) -> frozenset[str] | None:
         """Which of `emails` sent a patch or cover letter that the archive added before `until`;
