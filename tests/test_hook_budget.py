@@ -40,11 +40,16 @@ def _background_done(log: Path, added: int | None = None) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         text = log.read_text() if log.exists() else ""
-        if "indexed" in text:
+        if _ended(text.encode()):
             assert added is None or f": {added:,} messages added," in text, text
             return
         time.sleep(0.1)
     raise AssertionError(f"the background update did not end: {log.read_text() if log.exists() else 'no log'}")
+
+
+def _ended(text: bytes) -> int:
+    """How many runs in the log have ended (`git digest index` ends with `...; N indexed`)."""
+    return sum(line.endswith(b" indexed") for line in text.splitlines())
 
 
 def _setup(queue: Path, tmp_path: Path) -> tuple[Path, Path]:
@@ -135,3 +140,27 @@ def test_a_background_update_that_cannot_start_costs_a_warning_not_the_summary(
     assert "warning: the background update of the list's index did not start:" in done.stderr
     assert SERIES in done.stderr  # the summary is still there
     assert _indexed(index) == before
+
+
+def test_background_updates_append_to_their_log(kvm_archive: Path, tmp_path: Path) -> None:
+    """Two pushes may each start an update: the second must not cut the first's output (or an
+    earlier run's); each run's output follows a line with its command. Past the limit the log
+    starts anew."""
+    from gitdigest.index import ingest
+
+    log, index = tmp_path / "cache" / "hook-index.log", tmp_path / "index.sqlite3"
+    log.parent.mkdir()
+    log.write_bytes(b"an earlier run's output\n")
+    ingest.in_background(kvm_archive, index, log)
+    ingest.in_background(kvm_archive, index, log)
+    deadline = time.monotonic() + 120
+    while _ended(log.read_bytes()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    text = log.read_bytes()
+    assert text.startswith(b"an earlier run's output\n") and b"\0" not in text, text
+    assert text.count(b" -m gitdigest.cli index --archive ") == 2 and _ended(text) == 2, text
+    log.write_bytes(b"x" * (ingest.LOG_LIMIT + 1))
+    ingest.in_background(kvm_archive, index, log)
+    while not _ended(log.read_bytes()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert log.read_bytes().startswith(b"20") and b"xx" not in log.read_bytes()

@@ -195,16 +195,26 @@ def _quiet(*_args: object) -> None:
     """The default progress callback: say nothing."""
 
 
+LOG_LIMIT = 1 << 20
+"""The background updates' log is started anew once it is larger than this (bytes)."""
+
+
 def in_background(top: Path, index: Path, log: Path) -> None:
     """Start `git digest index` of the archive at `top` into `index` in a process of its own,
     as `git gc --auto` detaches: its own session (no signal of the hook's or the terminal's
     reaches it), a lower priority, its output in `log`. The caller does not wait for it; the
     index's lock keeps it from racing another update, and a run that finds the index up to
     date does nothing. Settings (the size limit) come from the current directory's config,
-    as the caller's did."""
+    as the caller's did. Each run's output follows a line with its time and command."""
     log.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "gitdigest.cli", "index", "--archive", str(top), "--index", str(index)]
-    with open(log, "wb") as out:
+    # Two pushes may each start one: every run appends (O_APPEND), so none writes over
+    # another's lines; the log starts anew once it passes LOG_LIMIT.
+    if log.exists() and log.stat().st_size > LOG_LIMIT:
+        os.truncate(log, 0)
+    with open(log, "ab") as out:
+        out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(command[1:])}\n".encode(errors="replace"))
+        out.flush()
         subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                          start_new_session=True, preexec_fn=_lower_priority)
 
