@@ -1,6 +1,6 @@
 """Time gitdigest on a synthetic large archive: N copies of io-uring that never link.
 
-    python benchmarks/bench_scale.py [--copies 1 5 15] [--runs 3] [--last N] [--keep DIR]
+    python benchmarks/bench_scale.py [--copies 1 5 15] [--runs 3] [--last N] [--keep DIR [--reuse]]
 
 For each number of copies it builds the archive (see scale_archive.py: 4 epochs, copy 0's
 last 100 messages held back), and prints one row of the table, every figure the median
@@ -17,7 +17,9 @@ over every epoch) measured in the same run, and peak memory:
   whole-archive JSON digest. Each is a process of its own; its peak RSS is the largest
   of it and its children (RUSAGE_CHILDREN of a small launcher).
 
-`--last N` takes only io-uring's last N messages (the CI test uses it).
+`--last N` takes only io-uring's last N messages (the CI test uses it). `--keep DIR --reuse`
+measures the archives an earlier `--keep DIR` run built (building 15 copies takes minutes),
+for example after a change to the code.
 """
 
 from __future__ import annotations
@@ -130,7 +132,8 @@ def push_tree(built: scale_archive.Built, index: Path, root: Path) -> tuple[Path
         found = idx.by_rows(rows[-20000:]).values()
     candidates = [m for m in found if m.is_patch and m.patch_id and "@c" not in m.sender.email
                   and any(p.lower() == "liburing" for p in m.subject.prefixes)]
-    root.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(root, ignore_errors=True)  # an earlier run's tree (--reuse)
+    root.mkdir(parents=True)
     work = bench_hook.build(root, bench_hook.choose(arch, candidates, PUSH, 6))
     bench_hook.git("config", "digest.archive", str(built.top), cwd=work)
     bench_hook.git("config", "digest.index", str(index), cwd=work)
@@ -166,11 +169,13 @@ def median_of(runs: int, once: Callable[[], tuple[float, int, str]]) -> tuple[fl
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
-def measure(copies: int, messages: Sequence[scale_archive.Source], runs: int, work: Path) -> dict[str, object]:
-    """Build the archive of `copies` copies and measure one row of the table."""
+def measure(copies: int, messages: Sequence[scale_archive.Source], runs: int, work: Path, reuse: bool = False) -> dict[str, object]:
+    """Build the archive of `copies` copies (or, with `reuse`, take the one --keep holds) and
+    measure one row of the table."""
     top = work / f"copies-{copies}"
     start = time.perf_counter()
-    built = scale_archive.build(top, messages, copies, epochs=4, held=HELD)
+    total = copies * len(messages)
+    built = (reuse and scale_archive.existing(top, total, HELD)) or scale_archive.build(top, messages, copies, epochs=4, held=HELD)
     built_in = time.perf_counter() - start
     floor = median_time(raw_read_floor(top), runs)
     index, snapshot = work / f"index-{copies}.sqlite3", work / f"warm-{copies}.sqlite3"
@@ -237,6 +242,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, nargs="+", default=[1, 5, 15])
     parser.add_argument("--last", type=int, default=0, help="only the source archive's last N messages")
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temporary dir, removed)")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: measure the archives built there before")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="gitdigest-scale-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -249,7 +255,7 @@ def main() -> None:
     rows = []
     for copies in args.copies:
         load = os.getloadavg()
-        rows.append(measure(copies, messages, args.runs, work))
+        rows.append(measure(copies, messages, args.runs, work, reuse=args.reuse and args.keep is not None))
         print(f"{copies} copies: built in {rows[-1]['built']:.0f} s; load average before {load[0]:.2f},"
               f" after {os.getloadavg()[0]:.2f}", flush=True)
     print(table(rows))

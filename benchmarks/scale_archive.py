@@ -168,6 +168,23 @@ def _finish(writer: subprocess.Popen[bytes], repack: Path | None = None) -> None
         subprocess.run(["git", "repack", "-adfq"], cwd=repack, check=True)
 
 
+def existing(top: Path, messages: int, held: int) -> Built | None:
+    """The archive `build` wrote earlier at `top` (its last epoch at its own head, the held
+    messages on `refs/heads/held`), for `messages` in all; None when there is none."""
+    epochs = sorted((top / "git").glob("*.git"), key=lambda p: int(p.stem)) if (top / "git").is_dir() else []
+    if not epochs:
+        return None
+    last = epochs[-1]
+    heads = subprocess.run(["git", "rev-parse", "refs/heads/held", "refs/heads/held~" + str(held)], cwd=last,
+                           capture_output=True, text=True)
+    if heads.returncode or not held:
+        return None
+    after, before = heads.stdout.split()
+    built = Built(top, messages, held, last, before, after)
+    built.apply(False)
+    return built
+
+
 def _head(path: Path) -> str:
     return subprocess.run(["git", "rev-parse", "HEAD"], cwd=path, check=True, capture_output=True, text=True).stdout.strip()
 
