@@ -150,6 +150,15 @@ def bulk() -> Iterator[None]:
             gc.enable()
 
 
+def settle() -> None:
+    """Leave every object built so far out of the cycle collector's later walks (`gc.freeze`).
+
+    For a run that keeps a whole archive's records to its end: they hold no cycles (so
+    freeing them is reference counting's work alone), and each full collection walked all
+    of them again, a sixth of a whole-archive digest at 500,000 messages."""
+    gc.freeze()
+
+
 def encode(message: Message) -> str:
     """Every field of `message`, by name, as a JSON object (a value JSON cannot hold is a TypeError)."""
     return json.dumps({f.name: _ENCODERS[str(f.type)](getattr(message, f.name)) for f in _FIELDS}, ensure_ascii=False)

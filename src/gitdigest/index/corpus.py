@@ -69,8 +69,10 @@ def gather(idx: Index, select: Callable[[Index], index.Rows]) -> Corpus:
             return _short(idx, period)
         history = idx.everything()
         stored = idx.topics().data()
-    decode = codec.topic_decoder(history)
-    topics = tuple(decode(one.data) for one in stored)
+    with codec.bulk():
+        decode = codec.topic_decoder(history)
+        topics = tuple(decode(one.data) for one in stored)
+    codec.settle()  # the whole archive, held to the end of the run
     inside = tuple(history[r] for r in period.rows if r in history)
     return Corpus(inside, topics, tuple(history.values()), period.skipped)
 
