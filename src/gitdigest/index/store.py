@@ -326,15 +326,16 @@ class Index:
             f"SELECT {sender}, count(*) FROM messages WHERE seq IN (SELECT value FROM json_each(?)) AND {VIA} != ''"
             " GROUP BY 1, 2, 3", (json_list(gone),),
         ).fetchall()
-        for via, name, email, count in counted:
-            key = (via, name, email)
-            self.db.execute("UPDATE list_senders SET rows = rows - ? WHERE (via, name, email) = (?, ?, ?)", (count, *key))
-            first = self.db.execute(
-                f"SELECT min(seq) FROM messages WHERE {VIA} = ? AND {VIA} != '' AND ({sender}) = (?, ?, ?)"
-                " AND seq NOT IN (SELECT value FROM json_each(?))", (via, *key, json_list(gone)),
-            ).fetchone()[0]
-            if first is not None:
-                self.db.execute("UPDATE list_senders SET first = ? WHERE (via, name, email) = (?, ?, ?)", (first, *key))
+        # `{VIA} = ? AND {VIA} != ''` lets the first row be found through messages_via.
+        first_left = (
+            f"SELECT min(seq) FROM messages WHERE {VIA} = ? AND {VIA} != '' AND ({sender}) = (?, ?, ?)"
+            " AND seq NOT IN (SELECT value FROM json_each(?))"
+        )
+        self.db.executemany(
+            f"UPDATE list_senders SET rows = rows - ?, first = coalesce(({first_left}), first)"
+            " WHERE (via, name, email) = (?, ?, ?)",
+            ((count, via, via, name, email, json_list(gone), via, name, email) for via, name, email, count in counted),
+        )
         self.db.execute("DELETE FROM list_senders WHERE rows <= 0")
 
     def authors_before(self, emails: Iterable[str], until: float) -> frozenset[str] | None:
