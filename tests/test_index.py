@@ -20,6 +20,7 @@ from gitdigest.index import codec, corpus, ingest
 from gitdigest.mail import archive
 from gitdigest.model import (
     MAX_MESSAGE_SIZE,
+    Format,
     Message,
     Person,
     Revision,
@@ -346,7 +347,24 @@ def same_every_way(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch, s
     with monkeypatch.context() as patch:
         patch.setattr(corpus, "SHORT", 0.0)
         assert period_json(request) == computed
+    for batch in (1, corpus.BATCH):  # a topic at a time (a reply's series in another batch), and as it runs
+        with monkeypatch.context() as patch:
+            patch.setattr(corpus, "BATCH", batch)
+            assert streamed_json(request, monkeypatch, streams=not short) == computed
     return computed
+
+
+def streamed_json(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch, streams: bool) -> str:
+    """The period's JSON as `git digest --format json` writes it: a long period's streamed,
+    its topics a batch at a time and its messages one at a time, never every message at once."""
+    with monkeypatch.context() as patch:
+        patch.setattr(index.Index, "everything", lambda self: pytest.fail("read every message at once"))
+        spool = render.spooler(Format.JSON)
+        assert spool is not None
+        digest, spooled = pipeline.stream(dataclasses.replace(request, texts=False), spool)
+    assert (spooled is not None) == streams
+    assert not spooled or digest.series == ()
+    return "".join(render.pieces(digest, Format.JSON, spooled))
 
 
 def tricky_mails() -> list[bytes]:

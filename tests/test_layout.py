@@ -38,7 +38,7 @@ PARSERS = {"gitdigest.mail.messages", "gitdigest.mail.parsing", "gitdigest.mail.
 """The index stores, it does not parse: `index.ingest` drives the parser and the store."""
 
 PURE = (
-    "gitdigest.series", "gitdigest.people.stats", "gitdigest.people.reviews", "gitdigest.tree.match",
+    "gitdigest.series", "gitdigest.people.stats", "gitdigest.people.reviews", "gitdigest.people.tally", "gitdigest.tree.match",
     "gitdigest.tree.provenance", "gitdigest.online.queries", "gitdigest.hook.push", "gitdigest.index.codec",
     "gitdigest.render.common", "gitdigest.render.text", "gitdigest.render.markdown", "gitdigest.render.json",
     "gitdigest.render.tables", "gitdigest.render.summary", "gitdigest.render.color", "gitdigest.render.links",

@@ -153,7 +153,7 @@ def report(
     if not (range_ or since or until or mbox):
         raise click.UsageError("give a range A..B, or --since/--until, or --mbox")
     from gitdigest import pipeline
-    from gitdigest.render import pieces
+    from gitdigest.render import pieces, spooler
 
     out_format = Format(fmt) if fmt else config.format
     progress = Progress(sys.stderr.isatty())
@@ -182,7 +182,11 @@ def report(
             filter=_filter(pathspecs, sections or config.maintainers, authors, statuses, tree or config.tree),
             texts=out_format.prints_texts,
         )
-        result = pipeline.run(request, progress, _note)
+        spool = spooler(out_format)
+        if spool is not None:  # a whole archive's series are written as they are made, never held
+            result, spooled = pipeline.stream(request, spool, progress, _note)
+        else:
+            result, spooled = pipeline.run(request, progress, _note), None
     except (GitDigestError, OSError, UnicodeError) as err:
         raise Failure(str(err)) from err
     finally:
@@ -200,7 +204,7 @@ def report(
         for msg in result.cut:
             click.echo(clean(f"cut <{msg.msgid}>: {msg.cut}"), err=True)
     try:
-        _show(pieces(result, out_format), out_format, output, "never" if no_color else color, not no_pager)
+        _show(pieces(result, out_format, spooled), out_format, output, "never" if no_color else color, not no_pager)
     except (GitDigestError, OSError) as err:
         raise Failure(str(err)) from err
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -32,15 +32,18 @@ from gitdigest.model import (
     Period,
     Person,
     RawMessage,
+    Reviews,
     Revision,
     SeriesReport,
     Skipped,
     Topic,
     TreeCommit,
+    replies_by_parent,
     unique,
 )
 from gitdigest.online import fetch, lore
 from gitdigest.people import identity, reviews, stats
+from gitdigest.people.tally import Known, Tally
 from gitdigest.series import classify, grouping, select, story
 from gitdigest.tree import codetree, match, provenance
 
@@ -49,6 +52,7 @@ Note = Callable[[str], None]
 Earlier = Callable[[frozenset[str], datetime.datetime], frozenset[str] | None]
 """Which of these authors sent a patch before this date; None when the source holds nothing earlier."""
 T = TypeVar("T")
+S = TypeVar("S")
 Settle = Callable[[tuple[SeriesReport, ...]], tuple[SeriesReport, ...]]
 """The reports with what of them landed in the code tree (merged, partially merged)."""
 HOOK_BUDGET = 300
@@ -153,6 +157,97 @@ def run(request: Request, progress: Progress = _quiet, note: Note = _silent) -> 
     if len(archs) > 1 and request.index is not None:
         raise RangeError("--index names one archive's index: with several archives each keeps its own")
     return _with_indexes(request, archs, note, lambda idxs: _read(request, archs, idxs, progress, note, people))
+
+
+def stream(request: Request, spool: Callable[[Iterable[SeriesReport]], S], progress: Progress = _quiet, note: Note = _silent) -> tuple[Digest, S | None]:
+    """`run`, for a report that writes its series one at a time (JSON).
+
+    A long period of one archive (`corpus.is_long`: a whole archive's digest) is read a few
+    topics at a time: each batch's series go to `spool` as they are made, then the period's
+    messages are counted one at a time (people/tally.py). Neither is ever held whole, and the
+    digest returned has no series: `spool` has them. Any other digest (a short period;
+    filters, a tree, several lists, online mode, `--since last`, report texts, a mailmap that
+    joins addresses: each needs the series together) is `run`'s, with no spool.
+    """
+    request = _tree_mode(request)
+    if not _streams(request):
+        return run(request, progress, note), None
+    people = identity.load(request.tree, request.mailmap, request.orgmap)
+    if people.address_alias() is not None:
+        return run(request, progress, note), None
+    arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
+    path = corpus.index_path(request.index, request.cache, arch)
+    made = corpus.with_index(arch, path, request.max_message_size, note, lambda idx: _streamed(request, arch, idx, people, spool, progress, note))
+    return made if made is not None else (run(request, progress, note), None)
+
+
+def _streams(request: Request) -> bool:
+    """Whether `stream` can make this request's digest a batch of topics at a time."""
+    return (
+        request.mbox is None and not request.archives and request.tree is None and request.online is None
+        and not request.filter.active and not request.since_last and not request.texts
+    )
+
+
+def _streamed(
+    request: Request, arch: archive.Archive, idx: Index, people: identity.Identity, spool: Callable[[Iterable[SeriesReport]], S],
+    progress: Progress, note: Note,
+) -> tuple[Digest, S] | None:
+    """`stream`'s digest of one archive through its index, updated first; None for a short period."""
+    ingest.update(idx, arch, progress)
+    selection, select = _selecting(request, arch, idx, note, "")
+    with idx.reading():
+        period = select(idx)
+        if not corpus.is_long(idx, period):
+            return None
+        placed: set[str] = set()
+        tally = Tally.of(period.rows, period.msgids, placed)
+        in_period = lambda rev: any(m.msgid in tally.firsts for m in rev.messages)
+        heard = reviews.Heard(people)
+        held: dict[str, Message] = {}
+        """The series' messages that carry review trailers, as their topics hold them."""
+        left: list[tuple[datetime.datetime, str]] = []
+        rest = set(period.rows)
+        """The period's rows no batch of topics brought (and counted) yet."""
+
+        def series() -> Iterator[SeriesReport]:
+            for part, loaded in corpus.batches(idx, period):
+                for row, msg in loaded.items():
+                    if row in rest:
+                        tally.add((msg.epoch, row), msg)
+                        rest.discard(row)
+                reports = classify.classify(part.topics, in_period)
+                for report in reports:
+                    for rev in (report.revision, *report.history):
+                        placed.update(m.msgid for m in rev.messages)
+                        held.update((m.msgid, m) for m in rev.messages if m.is_contribution and m.review_trailers)
+                heard.add(reports, replies_by_parent(unique([*part.inside, *part.replies])))
+                unanswered = set(stats.unanswered([r.revision for r in reports], [*unique(part.inside), *part.replies]))
+                left.extend((r.revision.date, r.revision.key) for r in reports if r.revision.key in unanswered)
+                yield from reports
+                progress("digesting", len(period.rows) - len(rest), len(period.rows))
+
+        spooled = spool(series())
+        done = len(period.rows) - len(rest)
+        for row, msg in idx.each(rest):
+            tally.add((msg.epoch, row), msg)
+            done += 1
+            if not done % 5000:
+                progress("digesting", done, len(period.rows))
+        known = Known(placed, held, tally)
+        received = heard.reviews(reviews.given(tally.replies, people, known), known)
+    if tally.first is None or tally.last is None:
+        raise EmptyPeriodError("the period holds no messages that could be read")
+    digest = _summary(
+        Period(
+            start=selection.first or "", end=selection.last or "", since=request.since, until=request.until,
+            list_name=request.list_name or archive.list_name(arch), gaps=tuple(arch.gaps), tree_web=request.tree_web,
+            filter=request.filter.describe(),
+        ),
+        (tally.first, tally.last), (), tally, received, tuple(key for _date, key in sorted(left, reverse=True)), people,
+        lambda emails, before: _earlier((idx,), emails, before), period.skipped, {},
+    )
+    return digest, spooled
 
 
 def _with_indexes(request: Request, archs: Sequence[archive.Archive], note: Note, work: Callable[[tuple[Index, ...]], T], opened: tuple[Index, ...] = ()) -> T:
@@ -340,25 +435,29 @@ def _gather(request: Request, arch: archive.Archive, idx: Index, progress: Progr
     """One archive's period through its index, updated first, and completed from lore in online mode."""
     ingest.update(idx, arch, progress)
     last_row = idx.last_row()
-    selection = archive.Selection(arch, ())
-    if request.range:
-        selection = archive.select_range(arch, request.range)
-        commits = tuple(_commits(selection))
-        select = lambda i: i.rows_of_commits(commits)
-    elif request.since_last and (seen := idx.last_digest(key)) is not None:
-        select = lambda i: i.rows_after(seen[0])
-    else:
-        since = _since(request, (idx,), key)
-        if request.since_last:
-            note(f"{arch.top}: no earlier digest of these archives and filters: this one covers the last week")
-        low, high = (d.timestamp() if d else None for d in (since, request.until))
-        select = lambda i: i.rows_between(low, high)
+    selection, select = _selecting(request, arch, idx, note, key)
     found = corpus.gather(idx, select)
     if found.inside or found.skipped:
         found, online = fetch.fill(idx, select, found, request.online, request.max_message_size)
     else:
         online = fetch.Outcome()
     return _Source(found, selection, online, last_row)
+
+
+def _selecting(request: Request, arch: archive.Archive, idx: Index, note: Note, key: str) -> tuple[archive.Selection, Callable[[Index], index.Rows]]:
+    """The archive commits of the period, and how the index finds its rows."""
+    selection = archive.Selection(arch, ())
+    if request.range:
+        selection = archive.select_range(arch, request.range)
+        commits = tuple(_commits(selection))
+        return selection, lambda i: i.rows_of_commits(commits)
+    if request.since_last and (seen := idx.last_digest(key)) is not None:
+        return selection, lambda i: i.rows_after(seen[0])
+    since = _since(request, (idx,), key)
+    if request.since_last:
+        note(f"{arch.top}: no earlier digest of these archives and filters: this one covers the last week")
+    low, high = (d.timestamp() if d else None for d in (since, request.until))
+    return selection, lambda i: i.rows_between(low, high)
 
 
 FIRST_SINCE_LAST = datetime.timedelta(days=7)
@@ -523,30 +622,42 @@ def _digest(
         reports = select.narrow(reports, narrowing.filter, narrowing.paths_of)
         inside = select.related(inside, reports)
         replies = select.related(replies, reports)
-    shown = [r.revision for r in reports]
-    period = dataclasses.replace(
-        period, since=period.since or dates[0], until=period.until or dates[-1]
-    )
-    authors = frozenset(m.author.email for m in reviews.contributions(inside))
+    tally = Tally.of(range(len(inside)), (m.msgid for m in inside), frozenset(_placed(reports)))
+    for row, msg in enumerate(inside):
+        tally.add((0, row), msg)
     received = reviews.reviews(reports, inside, replies, people)
+    left = stats.unanswered([r.revision for r in reports], [*unique(inside), *replies])
+    texts = _texts(reports, text_of) if narrowing.texts else {}
+    return _summary(period, (dates[0], dates[-1]), reports, tally, received, left, people, earlier, skipped, texts)
+
+
+def _placed(reports: Iterable[SeriesReport]) -> Iterator[str]:
+    """The message-ids the reports' series hold: the revisions shown and their history."""
+    return (m.msgid for r in reports for rev in (r.revision, *r.history) for m in rev.messages)
+
+
+def _summary(
+    period: Period, dates: tuple[datetime.datetime, datetime.datetime], reports: tuple[SeriesReport, ...], tally: Tally,
+    received: Reviews, left: tuple[str, ...], people: identity.Identity, earlier: Earlier | None,
+    skipped: tuple[Skipped, ...], texts: dict[str, MessageText],
+) -> Digest:
+    """The digest of the reports and the tallied messages; a period without ends runs from
+    the first message's date to the last's (`dates`)."""
+    period = dataclasses.replace(period, since=period.since or dates[0], until=period.until or dates[-1])
+    authors = frozenset(author.email for author, _date in tally.patches)
+    before = earlier(authors, period.since) if earlier and period.since else None
     return Digest(
         period=period,
         series=reports,
-        stats=stats.compute(inside, shown, replies, people, received.reviewers),
-        texts=_texts(reports, text_of) if narrowing.texts else {},
+        stats=stats.of([author for author, _date in tally.patches], people, received.reviewers, left),
+        texts=texts,
         skipped=skipped,
-        message_count=len({m.msgid for m in inside}),
-        people=reviews.people(inside, people, earlier(authors, period.since) if earlier and period.since else None),
+        message_count=tally.count,
+        people=reviews.people_of(tally.patches, tally.robots, people, before),
         reviews=received,
-        left_out=_left_out(inside, reports),
-        cut=tuple(m for m in unique(inside) if m.cut),
+        left_out=tuple(tally.left_out),
+        cut=tuple(tally.cut),
     )
-
-
-def _left_out(inside: Sequence[Message], reports: Sequence[SeriesReport]) -> tuple[Message, ...]:
-    """The period's tagged messages that are not replies and that no series holds."""
-    placed = {m.msgid for r in reports for rev in (r.revision, *r.history) for m in rev.messages}
-    return tuple(m for m in unique(inside) if m.subject.prefixes and not m.subject.is_reply and m.msgid not in placed)
 
 
 def _texts(reports: Sequence[SeriesReport], text_of: Callable[[Message], MessageText]) -> dict[str, MessageText]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,6 +46,12 @@ class Topics:
         with guarded(self.index.path), codec.bulk():
             return [StoredTopic(data, tuple(json.loads(named))) for data, named in self.index.db.execute(query, params)]
 
+
+    def each(self) -> Iterator[StoredTopic]:
+        """Every topic, oldest first, read as it is used (call within `Index.reading`)."""
+        with guarded(self.index.path):
+            for data, named in self.index.db.execute("SELECT data, rows FROM topics ORDER BY date, key"):
+                yield StoredTopic(data, tuple(json.loads(named)))
 
     def sharing(self, keys: Iterable[str]) -> list[StoredTopic]:
         """The topics holding a message that has any of `keys` (series/reach.py), oldest first."""

@@ -8,7 +8,7 @@ their messages, and the messages that answer them: a few hundred rows instead of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -16,6 +16,7 @@ from typing import TypeVar
 from gitdigest import index, settings
 from gitdigest.errors import DamagedIndexError
 from gitdigest.index import Index, Note, codec
+from gitdigest.index.caches import StoredTopic
 from gitdigest.mail import archive, messages
 from gitdigest.mail.archive import Archive
 from gitdigest.model import Message, MessageText, Skipped, Topic
@@ -23,6 +24,8 @@ from gitdigest.series import reach
 
 SHORT = 0.25
 """A period holding less than this share of the archive reads only its own topics."""
+BATCH = 5000
+"""About this many messages' topics at a time, for a digest that streams them (`batches`)."""
 T = TypeVar("T")
 
 
@@ -65,7 +68,7 @@ def gather(idx: Index, select: Callable[[Index], index.Rows]) -> Corpus:
     """The period `select` picks, with its topics and the replies to them."""
     with idx.reading():
         period = select(idx)
-        if len(period.rows) < SHORT * max(idx.count(), 1):
+        if not is_long(idx, period):
             return _short(idx, period)
         history = idx.everything()
         stored = idx.topics().data()
@@ -90,6 +93,44 @@ def _short(idx: Index, period: index.Rows) -> Corpus:
     ordered = sorted((r for r in answering if r in loaded), key=lambda r: (loaded[r].epoch, r))
     replies = tuple(loaded[r] for r in ordered)
     return Corpus(inside, topics, replies, period.skipped)
+
+
+def is_long(idx: Index, period: index.Rows) -> bool:
+    """Whether `gather` reads the whole archive for `period` (else only the topics it touches)."""
+    return len(period.rows) >= SHORT * max(idx.count(), 1)
+
+
+def batches(idx: Index, period: index.Rows, size: int | None = None) -> Iterator[tuple[Corpus, dict[int, Message]]]:
+    """Every topic of the index, a few at a time (about `size` messages), each batch with
+    its messages and the messages that answer them: a whole archive's topics, never held
+    at once. `inside` holds the batch's messages that `period` holds; with each batch, every
+    message read for it by row (call within `Index.reading`)."""
+    ids = frozenset(period.msgids)
+    size = size or BATCH
+    batch: list[StoredTopic] = []
+    held = 0
+    for one in idx.topics().each():
+        batch.append(one)
+        held += len(one.rows)
+        if held >= size:
+            yield _batch(idx, batch, ids)
+            batch, held = [], 0
+    if batch:
+        yield _batch(idx, batch, ids)
+
+
+def _batch(idx: Index, stored: Sequence[StoredTopic], ids: frozenset[str]) -> tuple[Corpus, dict[int, Message]]:
+    loaded = idx.by_rows(r for one in stored for r in one.rows)
+    with codec.bulk():
+        decode = codec.topic_decoder(loaded)
+        topics = tuple(decode(one.data) for one in stored)
+    shown = {m.msgid for topic in topics for rev in topic.revisions for m in rev.messages}
+    answering = idx.answering(shown)
+    loaded.update(idx.by_rows(answering - loaded.keys()))
+    order = sorted(loaded, key=lambda r: (loaded[r].epoch, r))
+    inside = tuple(loaded[r] for r in order if loaded[r].msgid in ids)
+    replies = tuple(loaded[r] for r in order if r in answering)
+    return Corpus(inside, topics, replies, ()), loaded
 
 
 def sharing_titles(idx: Index, found: Sequence[Topic]) -> tuple[Topic, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,6 +288,19 @@ class Index:
                 if record is not None and blob not in removed:
                     found[seq] = decode(record)
         return found
+
+    def each(self, rows: Container[int], chunk: int = 5000) -> Iterator[tuple[int, Message]]:
+        """The messages of `rows` by row, in archive order, read as they are used: what one
+        holds is decoded anew each `chunk` rows, so that nothing of the earlier ones stays."""
+        query = "SELECT seq, blob, record FROM messages WHERE record IS NOT NULL ORDER BY epoch, seq"
+        with guarded(self.path):
+            removed = self._removed()
+            cursor = self.db.execute(query)
+            while batch := cursor.fetchmany(chunk):
+                decode = codec.decoder()
+                with codec.bulk():
+                    found = [(seq, decode(record)) for seq, blob, record in batch if seq in rows and blob not in removed]
+                yield from found
 
     def answering(self, msgids: Iterable[str]) -> set[int]:
         """The rows of messages that reply to, or reference, any of `msgids`, and the first

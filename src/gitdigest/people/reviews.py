@@ -50,7 +50,20 @@ class Given:
 
 def contributions(period: Sequence[Message]) -> tuple[Message, ...]:
     """The period's patch emails by people: bots' are kept apart."""
-    return tuple(m for m in unique(period) if m.is_contribution and bot_name(m.author) is None)
+    return tuple(m for m in unique(period) if is_counted(m))
+
+
+def is_counted(msg: Message) -> bool:
+    """A patch email by a person (not a bot): what the contributor tables count."""
+    return msg.is_contribution and bot_name(msg.author) is None
+
+
+Authored = tuple[Person, datetime.datetime]
+"""A patch email as the people tables count it: its author (as posted) and its date."""
+
+
+def authored(patches: Iterable[Message]) -> list[Authored]:
+    return [(m.author, m.date) for m in patches]
 
 
 def people(period: Sequence[Message], identity: Identity, earlier: Collection[str] | None) -> People:
@@ -59,96 +72,126 @@ def people(period: Sequence[Message], identity: Identity, earlier: Collection[st
     `earlier` holds the addresses among the period's authors that sent a patch before
     it; None when the archive holds nothing before the period.
     """
-    patches = contributions(period)
+    return people_of(authored(contributions(period)), bots(unique(period)), identity, earlier)
+
+
+def people_of(patches: Sequence[Authored], robots: Counter[str], identity: Identity, earlier: Collection[str] | None) -> People:
+    """`people`, from the period's counted patch emails and its messages by bot (`bot_of`)."""
     return People(
         employers=employers(patches, identity) if identity.orgmap else (),
         unmapped=unmapped(patches, identity) if identity.orgmap else (),
         first_timers=first_timers(patches, identity, earlier) if earlier is not None else None,
-        bots=bots(unique(period)),
+        bots=counted(robots),
     )
 
 
-def employers(patches: Sequence[Message], identity: Identity) -> tuple[Employer, ...]:
+def employers(patches: Sequence[Authored], identity: Identity) -> tuple[Employer, ...]:
     """Patch emails and people by employer on each message's date; `(Unknown)` is a row too."""
     sent: Counter[str] = Counter()
     who: defaultdict[str, set[str]] = defaultdict(set)
-    for msg in patches:
-        person = identity.person(msg.author)
-        name = identity.employer(person, msg.date)
+    for author, date in patches:
+        person = identity.person(author)
+        name = identity.employer(person, date)
         sent[name] += 1
         who[name].add(person.email)
     rows = (Employer(name, count, len(who[name])) for name, count in sent.items())
     return tuple(sorted(rows, key=lambda e: (-e.patches, e.name.casefold())))
 
 
-def unmapped(patches: Sequence[Message], identity: Identity) -> tuple[Count, ...]:
+def unmapped(patches: Sequence[Authored], identity: Identity) -> tuple[Count, ...]:
     """The domains of patch emails that no employer map names, by patch emails."""
     found: Counter[str] = Counter()
-    for msg in patches:
-        person = identity.person(msg.author)
-        if identity.employer(person, msg.date) == UNKNOWN:
+    for author, date in patches:
+        person = identity.person(author)
+        if identity.employer(person, date) == UNKNOWN:
             found[person.domain or "(none)"] += 1
     return counted(found)
 
 
-def first_timers(patches: Sequence[Message], identity: Identity, earlier: Collection[str]) -> tuple[Count, ...]:
+def first_timers(patches: Sequence[Authored], identity: Identity, earlier: Collection[str]) -> tuple[Count, ...]:
     """Contributors none of whose addresses in the period sent a patch before it."""
     addresses: defaultdict[str, set[str]] = defaultdict(set)
     sent: Counter[str] = Counter()
     names: dict[str, Person] = {}
-    for msg in patches:
-        person = identity.person(msg.author)
-        addresses[person.email].add(msg.author.email)
+    for author, _date in patches:
+        person = identity.person(author)
+        addresses[person.email].add(author.email)
         sent[person.email] += 1
         names.setdefault(person.email, person)
     new = [e for e in sent if addresses[e].isdisjoint(earlier) and e not in earlier]
     return ranked(Count(key=e, count=sent[e], person=names[e]) for e in new)
 
 
-def bots(messages: Sequence[Message]) -> tuple[Count, ...]:
+def bots(messages: Iterable[Message]) -> Counter[str]:
     """Messages sent by bots, by bot, and those B4 Relay sent for people."""
-    found: Counter[str] = Counter()
-    for msg in messages:
-        name = bot_name(msg.sender) or bot_name(msg.author)
-        if name:
-            found[name] += 1
-        elif is_relay(msg.sender) or (msg.via and is_relay(Person("", msg.via))):
-            found[RELAY] += 1
-    return counted(found)
+    return Counter(name for msg in messages if (name := bot_of(msg)))
+
+
+def bot_of(msg: Message) -> str | None:
+    """The bot that sent `msg`, or `RELAY` for a message B4 Relay sent for a person; None for a person's own."""
+    name = bot_name(msg.sender) or bot_name(msg.author)
+    if name:
+        return name
+    if is_relay(msg.sender) or (msg.via and is_relay(Person("", msg.via))):
+        return RELAY
+    return None
 
 
 def reviews(
     reports: Sequence[SeriesReport], period: Sequence[Message], replies: Sequence[Message], identity: Identity
 ) -> Reviews:
     """Reviewers by kind and employer (in the period), coverage and reply times (all replies known)."""
-    answers = replies_by_parent(unique([*period, *replies]))
+    heard = Heard(identity)
+    heard.add(reports, replies_by_parent(unique([*period, *replies])))
     known = _known(reports, period, replies)
-    shown = [r for r in reports if not r.revision.is_pull]
-    topics: defaultdict[str, list[Revision]] = defaultdict(list)
-    for report in shown:
-        topics[report.topic].append(report.revision)
-    reviewed = {t for t, revs in topics.items() if any(_trailers_given(rev, answers, known) for rev in revs)}
-    carried = {t for t, revs in topics.items() if t not in reviewed and any(_carries(rev) for rev in revs)}
-    waits = [w for w in (_first_reply(r.revision, answers, identity) for r in shown) if w is not None]
-    given = _given(period, identity, known)
-    return Reviews(
-        reviewers=_reviewers(given),
-        employers=counted(Counter(one.employer for one in given)) if identity.orgmap else (),
-        series=len(topics),
-        reviewed=len(reviewed),
-        carried=len(carried),
-        replied=len(waits),
-        median_first_reply=statistics.median_low(sorted(waits)) if waits else None,
-    )
+    return heard.reviews(given(period, identity, known), known)
+
+
+class Heard:
+    """How the period's series were received, gathered a few topics at a time: which a reply
+    gave a review trailer, which carry trailers from before, how long a first reply took."""
+
+    def __init__(self, identity: Identity) -> None:
+        self.identity = identity
+        self.carries: dict[str, bool] = {}
+        """By topic (pull requests left out): whether a revision's patches carry trailers."""
+        self.reviewing: defaultdict[str, list[Message]] = defaultdict(list)
+        """By topic: the replies by people that give review trailers (new or not: `reviews` tells)."""
+        self.waits: list[datetime.timedelta] = []
+
+    def add(self, reports: Iterable[SeriesReport], answers: dict[str, list[Message]]) -> None:
+        """Some topics' reports, given every message that answers their revisions."""
+        for report in reports:
+            rev = report.revision
+            if rev.is_pull:
+                continue
+            self.carries[report.topic] = self.carries.get(report.topic, False) or _carries(rev)
+            replies = _replies_to(rev, answers)
+            self.reviewing[report.topic].extend(m for m in replies if m.review_trailers and bot_name(m.author) is None)
+            wait = _first_reply(rev, replies, self.identity)
+            if wait is not None:
+                self.waits.append(wait)
+
+    def reviews(self, gave: Sequence[Given], known: Mapping[str, Message]) -> Reviews:
+        """The review tables, with the trailers the period's replies gave (`given`) and
+        the messages a reply may answer (`known`, by message-id: what tells a new trailer)."""
+        reviewed = {t for t, replies in self.reviewing.items() if any(new_trailers(m, known) for m in replies)}
+        carried = {t for t, carries in self.carries.items() if carries and t not in reviewed}
+        waits = self.waits
+        return Reviews(
+            reviewers=_reviewers(gave),
+            employers=counted(Counter(one.employer for one in gave)) if self.identity.orgmap else (),
+            series=len(self.carries),
+            reviewed=len(reviewed),
+            carried=len(carried),
+            replied=len(waits),
+            median_first_reply=statistics.median_low(sorted(waits)) if waits else None,
+        )
 
 
 def _replies_to(rev: Revision, answers: dict[str, list[Message]]) -> list[Message]:
     found = {m.msgid: m for own in rev.messages for m in answers.get(own.msgid, ())}
     return list(found.values())
-
-
-def _trailers_given(rev: Revision, answers: dict[str, list[Message]], known: Mapping[str, Message]) -> bool:
-    return any(new_trailers(m, known) and bot_name(m.author) is None for m in _replies_to(rev, answers))
 
 
 def _known(reports: Sequence[SeriesReport], period: Sequence[Message], replies: Sequence[Message]) -> dict[str, Message]:
@@ -180,17 +223,17 @@ def _carries(rev: Revision) -> bool:
     return any(msg.review_trailers for msg in rev.messages)
 
 
-def _first_reply(rev: Revision, answers: dict[str, list[Message]], identity: Identity) -> datetime.timedelta | None:
-    """How long the first reply by someone other than the author (bots aside) took."""
+def _first_reply(rev: Revision, replies: Sequence[Message], identity: Identity) -> datetime.timedelta | None:
+    """How long the first of `replies` (to `rev`) by someone other than the author (bots aside) took."""
     author = identity.person(rev.author).email
     times = [
-        m.date for m in _replies_to(rev, answers)
+        m.date for m in replies
         if bot_name(m.author) is None and bot_name(m.sender) is None and identity.person(m.author).email != author
     ]
     return max(min(times) - rev.date, datetime.timedelta(0)) if times else None
 
 
-def _given(period: Sequence[Message], identity: Identity, known: Mapping[str, Message]) -> list[Given]:
+def given(period: Iterable[Message], identity: Identity, known: Mapping[str, Message]) -> list[Given]:
     """Every new review trailer given in the period's replies, for the person it names."""
     out = []
     for msg in unique(period):

@@ -43,12 +43,20 @@ def compute(
     People are counted as `identity` names them (mailmap, aliases); bots are left out.
     `reviewers` are the period's, as `reviews.reviews` counts them: here only their totals show.
     """
-    authors = [identity.person(m.author) for m in contributions(period)]
+    return of(
+        [m.author for m in contributions(period)], identity, reviewers, unanswered(revisions, [*unique(period), *replies])
+    )
+
+
+def of(authors: Iterable[Person], identity: Identity, reviewers: Sequence[Reviewer], left: tuple[str, ...]) -> Stats:
+    """`compute`'s tables from the period's counted patch emails' authors (as posted), its
+    reviewers and the keys of its revisions no one answered (`unanswered`)."""
+    people = [identity.person(author) for author in authors]
     return Stats(
-        contributors=_people(authors),
-        domains=counted(Counter(p.domain or "(none)" for p in authors)),
+        contributors=_people(people),
+        domains=counted(Counter(p.domain or "(none)" for p in people)),
         reviewers=ranked(Count(key=r.person.email or r.person.name, count=r.total, person=r.person) for r in reviewers),
-        unanswered=_unanswered(revisions, [*unique(period), *replies]),
+        unanswered=left,
     )
 
 
@@ -63,7 +71,7 @@ def _people(persons: Iterable[Person]) -> tuple[Count, ...]:
     return ranked(Count(key=key, count=count, person=Person(most_used(names[key]), key)) for key, count in by_email.items())
 
 
-def _unanswered(revisions: Sequence[Revision], messages: Sequence[Message]) -> tuple[str, ...]:
+def unanswered(revisions: Sequence[Revision], messages: Iterable[Message]) -> tuple[str, ...]:
     """Keys of revisions that no person's reply answers (a later revision, a bot's report is not one)."""
     answered = replies_by_parent(m for m in messages if not (bot_name(m.sender) or bot_name(m.author)))
     keys = (rev.key for rev in revisions if answered.keys().isdisjoint(m.msgid for m in rev.messages))

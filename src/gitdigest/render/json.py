@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gitdigest.model import (
@@ -33,21 +33,35 @@ _HOLE = "@@gitdigest-series@@"
 """Stands for the series in the dumped frame: a quote never follows `series` inside a JSON string."""
 
 
-def chunks(digest: Digest) -> Iterator[str]:
+def chunks(digest: Digest, texts: Iterable[str] | None = None) -> Iterator[str]:
     """`render`'s text in pieces, one series at a time: a whole-archive report is written as it
-    is made, never held whole as data or as text. The bytes equal one `json.dumps` of `as_dict`."""
+    is made, never held whole as data or as text. `texts`: the series' texts (`series_text`),
+    in the report's order, when the digest streamed them (its own `series` are then empty).
+    The bytes equal one `json.dumps` of `as_dict`."""
     frame = json.dumps(as_dict(digest, series=False), indent=2, ensure_ascii=False)
     head, hole, tail = frame.partition(f'"series": "{_HOLE}"')
     assert hole, "the frame holds the series' place"
-    if not digest.series:
+    each = iter(texts) if texts is not None else (_text(_entry(digest, r)) for r in digest.series)
+    first = next(each, None)
+    if first is None:
         yield f'{head}"series": []{tail}\n'
         return
     yield f'{head}"series": [\n    '
-    for n, report in enumerate(digest.series):
-        # A series sits two levels deep; JSON strings hold no raw newline, so indenting lines is safe.
-        text = json.dumps(_entry(digest, report), indent=2, ensure_ascii=False).replace("\n", "\n    ")
-        yield text if n == 0 else f",\n    {text}"
+    yield first
+    for text in each:
+        yield f",\n    {text}"
     yield f"\n  ]{tail}\n"
+
+
+def series_text(report: SeriesReport) -> str:
+    """One series of a single list's report, as `chunks` writes it."""
+    return _text(_series(report))
+
+
+def _text(entry: dict[str, Any]) -> str:
+    """One series as the report writes it, two levels deep."""
+    # JSON strings hold no raw newline, so indenting lines is safe.
+    return json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ")
 
 
 def as_dict(digest: Digest, series: bool = True) -> dict[str, Any]:
