@@ -11,6 +11,7 @@ index on its own, against public-inbox-index.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import sys
 from pathlib import Path
@@ -23,6 +24,14 @@ from common import arguments, clone_iouring, median_time, raw_read_floor
 from gitdigest import pipeline, render
 
 UTC = datetime.timezone.utc
+
+
+def streamed_json(request: pipeline.Request) -> str:
+    spool = render.spooler("json")
+    assert spool is not None
+    digest, spooled = pipeline.stream(request, spool)
+    assert spooled is not None, "a whole archive streams"
+    return "".join(render.pieces(digest, "json", spooled))
 
 
 def main() -> None:
@@ -40,6 +49,10 @@ def main() -> None:
     rows = [("raw-read floor (git cat-file --batch-all-objects --batch)", floor)]
     for name, request in (("whole-archive digest (text)", whole), ("one-week digest (text)", week)):
         rows.append((name, median_time(lambda r=request: render.render(pipeline.run(r), "text"), args.runs)))
+    # JSON, as `git digest --format json` makes it: a whole archive streamed, and held whole.
+    bare = dataclasses.replace(whole, texts=False)
+    rows.append(("whole-archive digest (JSON, streamed)", median_time(lambda: streamed_json(bare), args.runs)))
+    rows.append(("whole-archive digest (JSON, every message held)", median_time(lambda: render.render(pipeline.run(bare), "json"), args.runs)))
     print(f"archive: {top}   runs: {args.runs} (medians)")
     for name, seconds in rows:
         print(f"{name:<60} {seconds:8.2f} s   {seconds / floor:6.2f}x floor")

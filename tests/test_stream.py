@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 from archives import DIFF, build_v2, make_mail, read_mbox
 from conftest import DATA
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_index import streamed_json, tricky_mails
 
 from gitdigest import pipeline, render
 from gitdigest.index import corpus
+from gitdigest.render import json as render_json
 
 BATCHES = (1, 7, corpus.BATCH)
 
@@ -84,3 +87,27 @@ def test_copies_and_replies_across_series_stream_as_held(tmp_path: Path, monkeyp
     # restates what q2 carries); Bob: late@x and r3; Tess: r2.
     assert reviewers == {"rev@corp.com": (60, 0, 0), "tess@lab.org": (0, 0, 1), "bob@x.org": (0, 2, 0)}
     assert [m["msgid"] for m in report["left_out"]] == ["odd@x"]  # type: ignore[union-attr]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text() | st.integers() | st.floats(allow_nan=False) | st.booleans() | st.none(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON)
+def test_the_report_encoder_writes_what_json_dumps_writes(value: object) -> None:
+    """Control characters, surrogates and any Unicode in strings and keys, keys that are not
+    strings; empty and nested containers; every int and float: render/json.dumps is
+    json.dumps with indent=2."""
+    assert render_json.dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    assert render_json.dumps([value], "    ") == json.dumps([value], indent=2, ensure_ascii=False).replace("\n", "\n    ")
+
+
+def test_the_report_encoder_refuses_what_json_refuses() -> None:
+    for value in ({(1, 2): "a"}, {"a": object()}, {"a": {1, 2}}):
+        with pytest.raises(TypeError):
+            render_json.dumps(value)

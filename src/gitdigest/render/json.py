@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring as _string
 from typing import Any
 
 from gitdigest.model import (
@@ -38,7 +39,7 @@ def chunks(digest: Digest, texts: Iterable[str] | None = None) -> Iterator[str]:
     is made, never held whole as data or as text. `texts`: the series' texts (`series_text`),
     in the report's order, when the digest streamed them (its own `series` are then empty).
     The bytes equal one `json.dumps` of `as_dict`."""
-    frame = json.dumps(as_dict(digest, series=False), indent=2, ensure_ascii=False)
+    frame = dumps(as_dict(digest, series=False))
     head, hole, tail = frame.partition(f'"series": "{_HOLE}"')
     assert hole, "the frame holds the series' place"
     each = iter(texts) if texts is not None else (_text(_entry(digest, r)) for r in digest.series)
@@ -60,8 +61,45 @@ def series_text(report: SeriesReport) -> str:
 
 def _text(entry: dict[str, Any]) -> str:
     """One series as the report writes it, two levels deep."""
-    # JSON strings hold no raw newline, so indenting lines is safe.
-    return json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+    return dumps(entry, "    ")
+
+
+def dumps(value: Any, indent: str = "") -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)` of JSON's own types, at
+    `indent`, twice as fast: with `indent`, the json module runs its pure-Python encoder."""
+    if isinstance(value, str):
+        return _string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return json.dumps(value)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = ",\n".join(f"{inner}{_key(k)}: {dumps(v, inner)}" for k, v in value.items())
+        return f"{{\n{items}\n{indent}}}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        items = ",\n".join(inner + dumps(v, inner) for v in value)
+        return f"[\n{items}\n{indent}]"
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _key(key: object) -> str:
+    """A key as json writes it: a string, or a number, true, false or null made one."""
+    if isinstance(key, str):
+        return _string(key)
+    if key is None or isinstance(key, (int, float)):
+        return _string(json.dumps(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
 def as_dict(digest: Digest, series: bool = True) -> dict[str, Any]:
