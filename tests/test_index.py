@@ -6,7 +6,10 @@ import dataclasses
 import datetime
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pygit2
@@ -420,3 +423,30 @@ def test_iouring_index_equals_the_index_free_parse(iouring: Path, iouring_histor
     ]:
         request = pipeline.Request(archive=iouring, range=spec, since=since, until=until, index=path)
         same_every_way(request, monkeypatch, short=spec is None)
+
+
+def test_a_release_that_changes_only_reports_keeps_the_index(tmp_path: Path) -> None:
+    """The index's fingerprint leaves out index.codec.READERS (reports, shells, people tables):
+    a change there keeps a large list's index, while any other change, a new module among
+    them, rebuilds it."""
+    package = tmp_path / "gitdigest"
+    shutil.copytree(Path(codec.__file__).resolve().parent.parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def fingerprint() -> str:
+        script = "from gitdigest.index import codec; print(codec.code_fingerprint())"
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONPATH": str(tmp_path)}, cwd=tmp_path)
+        return done.stdout.strip()
+
+    def touch(name: str) -> None:
+        path = package / name
+        path.write_text((path.read_text() if path.exists() else "") + "\n# changed\n")
+
+    first = fingerprint()
+    for reader in ("render/json.py", "render/text.py", "pipeline.py", "cli.py", "hook/prepush.py", "people/stats.py", "people/tally.py"):
+        touch(reader)
+    assert fingerprint() == first
+    for maker in ("mail/messages.py", "series/topics.py", "index/codec.py", "people/identity.py", "series/new_module.py"):
+        touch(maker)
+        assert fingerprint() != first, maker
+        first = fingerprint()
