@@ -212,15 +212,15 @@ def _streamed(
 
         def series() -> Iterator[SeriesReport]:
             for part, loaded in corpus.batches(idx, period):
-                for row, msg in loaded.items():
-                    if row in rest:
-                        tally.add((msg.epoch, row), msg)
-                        rest.discard(row)
                 reports = classify.classify(part.topics, in_period)
                 for report in reports:
                     for rev in (report.revision, *report.history):
                         placed.update(m.msgid for m in rev.messages)
                         held.update((m.msgid, m) for m in rev.messages if m.is_contribution and m.review_trailers)
+                for row, msg in loaded.items():  # once their series are placed: the tally keeps no candidate left out
+                    if row in rest:
+                        tally.add((msg.epoch, row), msg)
+                        rest.discard(row)
                 heard.add(reports, replies_by_parent(unique([*part.inside, *part.replies])))
                 unanswered = set(stats.unanswered([r.revision for r in reports], [*unique(part.inside), *part.replies]))
                 left.extend((r.revision.date, r.revision.key) for r in reports if r.revision.key in unanswered)
