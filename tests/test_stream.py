@@ -9,6 +9,7 @@ topics per batch, and batches as they run.
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -111,3 +112,28 @@ def test_the_report_encoder_refuses_what_json_refuses() -> None:
     for value in ({(1, 2): "a"}, {"a": object()}, {"a": {1, 2}}):
         with pytest.raises(TypeError):
             render_json.dumps(value)
+
+
+def test_a_long_period_knows_the_trailers_of_patches_before_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A period of most of the archive (it streams), after a patch that carries a review:
+    a reply in the period that restates the trailer gives nothing new, one that gives
+    another does, as when every message is held."""
+    early = "Mon, 03 Mar 2025 09:{:02d}:00 +0000"
+    late = "Thu, 20 Mar 2025 10:{:02d}:00 +0000"
+    carried = "Old.\n\nReviewed-by: Rev Iewer <rev@corp.com>\nSigned-off-by: Ann Dev <ann@dev.org>\n" + DIFF.format(n=7)
+    mails = [make_mail("old@x", "[PATCH v3] d: old", "Ann Dev <ann@dev.org>", early.format(0), carried)]
+    mails += [make_mail(f"n{n}@x", f"[PATCH] e: new {n}", "Bob <bob@x.org>", late.format(n),
+                        f"New {n}.\n\nSigned-off-by: Bob <bob@x.org>\n" + DIFF.format(n=100 + n)) for n in range(6)]
+    mails += [
+        make_mail("again@x", "Re: [PATCH v3] d: old", "Rev Iewer <rev@corp.com>", late.format(30), "Reviewed-by: Rev Iewer <rev@corp.com>\n",
+                  in_reply_to="old@x"),
+        make_mail("more@x", "Re: [PATCH v3] d: old", "Tess Ter <tess@lab.org>", late.format(31), "Tested-by: Tess Ter <tess@lab.org>\n",
+                  in_reply_to="old@x"),
+    ]
+    top = build_v2(tmp_path / "list", mails)
+    since = datetime.datetime(2025, 3, 10, tzinfo=datetime.timezone.utc)
+    request = pipeline.Request(archive=top, since=since, index=tmp_path / "i.sqlite3", cache=tmp_path / "cache", texts=False)
+    report = held_and_streamed(request, monkeypatch)
+    reviewers = {r["email"]: (r["reviewed"], r["tested"]) for r in report["reviews"]["reviewers"]}  # type: ignore[index]
+    assert reviewers == {"tess@lab.org": (0, 1)}  # Rev's restates what old@x carries
+    assert report["messages"] == 8  # all but old@x: 8 of 9, a long period

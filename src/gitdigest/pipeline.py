@@ -206,6 +206,8 @@ def _streamed(
         heard = reviews.Heard(people)
         held: dict[str, Message] = {}
         """The series' messages that carry review trailers, as their topics hold them."""
+        elsewhere: dict[str, Message] = {}
+        """The same, of topics with no revision in the period: what a reply in it may restate."""
         left: list[tuple[datetime.datetime, str]] = []
         rest = set(period.rows)
         """The period's rows no batch of topics brought (and counted) yet."""
@@ -217,6 +219,9 @@ def _streamed(
                     for rev in (report.revision, *report.history):
                         placed.update(m.msgid for m in rev.messages)
                         held.update((m.msgid, m) for m in rev.messages if m.is_contribution and m.review_trailers)
+                for topic in part.topics:
+                    for rev in topic.revisions:
+                        elsewhere.update((m.msgid, m) for m in rev.messages if m.msgid not in placed and m.is_contribution and m.review_trailers)
                 for row, msg in loaded.items():  # once their series are placed: the tally keeps no candidate left out
                     if row in rest:
                         tally.add((msg.epoch, row), msg)
@@ -234,7 +239,7 @@ def _streamed(
             done += 1
             if not done % 5000:
                 progress("digesting", done, len(period.rows))
-        known = Known(placed, held, tally)
+        known = Known(placed, held, tally, elsewhere)
         received = heard.reviews(reviews.given(tally.replies, people, known), known)
     if tally.first is None or tally.last is None:
         raise EmptyPeriodError("the period holds no messages that could be read")
