@@ -244,6 +244,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temporary dir, removed)")
     parser.add_argument("--reuse", action="store_true", help="with --keep: measure the archives built there before")
     args = parser.parse_args()
+    if shutil.which("git-digest") is None:  # the digests and the hook run it as a user does
+        raise SystemExit("bench_scale: git-digest is not on PATH: install gitdigest (pip install .) in the environment that runs this")
     work = args.keep or Path(tempfile.mkdtemp(prefix="gitdigest-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     src = args.archive
