@@ -204,10 +204,8 @@ def _streamed(
         tally = Tally.of(period.rows, period.msgids, placed)
         in_period = lambda rev: any(m.msgid in tally.firsts for m in rev.messages)
         heard = reviews.Heard(people)
-        held: dict[str, Message] = {}
-        """The series' messages that carry review trailers, as their topics hold them."""
-        elsewhere: dict[str, Message] = {}
-        """The same, of topics with no revision in the period: what a reply in it may restate."""
+        topical: dict[str, Message] = {}
+        """The patch emails carrying review trailers, as their topics hold them: what a reply may restate."""
         left: list[tuple[datetime.datetime, str]] = []
         rest = set(period.rows)
         """The period's rows no batch of topics brought (and counted) yet."""
@@ -215,13 +213,9 @@ def _streamed(
         def series() -> Iterator[SeriesReport]:
             for part, loaded in corpus.batches(idx, period):
                 reports = classify.classify(part.topics, in_period)
-                for report in reports:
-                    for rev in (report.revision, *report.history):
-                        placed.update(m.msgid for m in rev.messages)
-                        held.update((m.msgid, m) for m in rev.messages if m.is_contribution and m.review_trailers)
-                for topic in part.topics:
-                    for rev in topic.revisions:
-                        elsewhere.update((m.msgid, m) for m in rev.messages if m.msgid not in placed and m.is_contribution and m.review_trailers)
+                placed.update(_placed(reports))
+                topical.update((m.msgid, m) for topic in part.topics for rev in topic.revisions for m in rev.messages
+                               if m.is_contribution and m.review_trailers)
                 for row, msg in loaded.items():  # once their series are placed: the tally keeps no candidate left out
                     if row in rest:
                         tally.add((msg.epoch, row), msg)
@@ -239,7 +233,7 @@ def _streamed(
             done += 1
             if not done % 5000:
                 progress("digesting", done, len(period.rows))
-        known = Known(placed, held, tally, elsewhere)
+        known = Known(placed, topical, tally)
         received = heard.reviews(reviews.given(tally.replies, people, known), known)
     if tally.first is None or tally.last is None:
         raise EmptyPeriodError("the period holds no messages that could be read")
@@ -649,16 +643,17 @@ def _summary(
     """The digest of the reports and the tallied messages; a period without ends runs from
     the first message's date to the last's (`dates`)."""
     period = dataclasses.replace(period, since=period.since or dates[0], until=period.until or dates[-1])
-    authors = frozenset(author.email for author, _date in tally.patches)
-    before = earlier(authors, period.since) if earlier and period.since else None
+    patches = tally.patches
+    authors = [author for author, _date in patches]
+    before = earlier(frozenset(a.email for a in authors), period.since) if earlier and period.since else None
     return Digest(
         period=period,
         series=reports,
-        stats=stats.of([author for author, _date in tally.patches], people, received.reviewers, left),
+        stats=stats.of(authors, people, received.reviewers, left),
         texts=texts,
         skipped=skipped,
         message_count=tally.count,
-        people=reviews.people_of(tally.patches, tally.robots, people, before),
+        people=reviews.people(patches, tally.robots, people, before),
         reviews=received,
         left_out=tuple(tally.left_out),
         cut=tuple(tally.cut),

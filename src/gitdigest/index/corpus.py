@@ -100,19 +100,18 @@ def is_long(idx: Index, period: index.Rows) -> bool:
     return len(period.rows) >= SHORT * max(idx.count(), 1)
 
 
-def batches(idx: Index, period: index.Rows, size: int | None = None) -> Iterator[tuple[Corpus, dict[int, Message]]]:
-    """Every topic of the index, a few at a time (about `size` messages), each batch with
+def batches(idx: Index, period: index.Rows) -> Iterator[tuple[Corpus, dict[int, Message]]]:
+    """Every topic of the index, a few at a time (about `BATCH` messages), each batch with
     its messages and the messages that answer them: a whole archive's topics, never held
     at once. `inside` holds the batch's messages that `period` holds; with each batch, every
     message read for it by row (call within `Index.reading`)."""
     ids = frozenset(period.msgids)
-    size = size or BATCH
     batch: list[StoredTopic] = []
     held = 0
     for one in idx.topics().each():
         batch.append(one)
         held += len(one.rows)
-        if held >= size:
+        if held >= BATCH:
             yield _batch(idx, batch, ids)
             batch, held = [], 0
     if batch:

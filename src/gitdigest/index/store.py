@@ -278,28 +278,31 @@ class Index:
         return self._load("seq IN (SELECT value FROM json_each(?))", (json_list(seqs),))
 
     def _load(self, where: str, params: tuple[object, ...]) -> dict[int, Message]:
-        """Records, in archive order; messages a `d` commit removed are left out."""
-        query = f"SELECT seq, blob, record FROM messages WHERE {where} ORDER BY epoch, seq"
-        decode = codec.decoder()
-        found: dict[int, Message] = {}
-        with guarded(self.path), codec.bulk():
-            removed = self._removed()
-            for seq, blob, record in self.db.execute(query, params):
-                if record is not None and blob not in removed:
-                    found[seq] = decode(record)
-        return found
+        """Records, in archive order, by one decoder (equal strings kept once)."""
+        with codec.bulk():
+            return dict(self._records(where, params))
 
     def each(self, rows: Container[int], chunk: int = 5000) -> Iterator[tuple[int, Message]]:
         """The messages of `rows` by row, in archive order, read as they are used: what one
         holds is decoded anew each `chunk` rows, so that nothing of the earlier ones stays."""
-        query = "SELECT seq, blob, record FROM messages WHERE record IS NOT NULL ORDER BY epoch, seq"
+        return self._records("record IS NOT NULL", (), rows, chunk)
+
+    def _records(
+        self, where: str, params: tuple[object, ...], wanted: Container[int] | None = None, chunk: int | None = None,
+    ) -> Iterator[tuple[int, Message]]:
+        """The records `where` picks (of `wanted` rows), by row in archive order; messages a
+        `d` commit removed are left out. With `chunk`, a new decoder each `chunk` rows."""
+        query = f"SELECT seq, blob, record FROM messages WHERE {where} ORDER BY epoch, seq"
+        decode = codec.decoder()
         with guarded(self.path):
             removed = self._removed()
-            cursor = self.db.execute(query)
-            while batch := cursor.fetchmany(chunk):
-                decode = codec.decoder()
+            cursor = self.db.execute(query, params)
+            while batch := cursor.fetchmany(chunk or 5000):
+                if chunk:
+                    decode = codec.decoder()
                 with codec.bulk():
-                    found = [(seq, decode(record)) for seq, blob, record in batch if seq in rows and blob not in removed]
+                    found = [(seq, decode(record)) for seq, blob, record in batch
+                             if record is not None and blob not in removed and (wanted is None or seq in wanted)]
                 yield from found
 
     def answering(self, msgids: Iterable[str]) -> set[int]:

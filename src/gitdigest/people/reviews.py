@@ -62,21 +62,13 @@ Authored = tuple[Person, datetime.datetime]
 """A patch email as the people tables count it: its author (as posted) and its date."""
 
 
-def authored(patches: Iterable[Message]) -> list[Authored]:
-    return [(m.author, m.date) for m in patches]
-
-
-def people(period: Sequence[Message], identity: Identity, earlier: Collection[str] | None) -> People:
-    """Employers, unmapped domains, first-time contributors and bots of the period.
+def people(patches: Sequence[Authored], robots: Counter[str], identity: Identity, earlier: Collection[str] | None) -> People:
+    """Employers, unmapped domains, first-time contributors and bots of the period, from its
+    counted patch emails (`is_counted`) and its messages by bot (`bot_of`).
 
     `earlier` holds the addresses among the period's authors that sent a patch before
     it; None when the archive holds nothing before the period.
     """
-    return people_of(authored(contributions(period)), bots(unique(period)), identity, earlier)
-
-
-def people_of(patches: Sequence[Authored], robots: Counter[str], identity: Identity, earlier: Collection[str] | None) -> People:
-    """`people`, from the period's counted patch emails and its messages by bot (`bot_of`)."""
     return People(
         employers=employers(patches, identity) if identity.orgmap else (),
         unmapped=unmapped(patches, identity) if identity.orgmap else (),
@@ -120,11 +112,6 @@ def first_timers(patches: Sequence[Authored], identity: Identity, earlier: Colle
         names.setdefault(person.email, person)
     new = [e for e in sent if addresses[e].isdisjoint(earlier) and e not in earlier]
     return ranked(Count(key=e, count=sent[e], person=names[e]) for e in new)
-
-
-def bots(messages: Iterable[Message]) -> Counter[str]:
-    """Messages sent by bots, by bot, and those B4 Relay sent for people."""
-    return Counter(name for msg in messages if (name := bot_of(msg)))
 
 
 def bot_of(msg: Message) -> str | None:

@@ -109,20 +109,18 @@ def _ordered(items: list[tuple[Place, _T]]) -> list[_T]:
 
 class Known(Mapping[str, Message]):
     """What a reply may answer, by message-id, as far as telling its new trailers needs (the
-    patch emails carrying review trailers): a series' message as its topic holds it (`held`,
-    among `placed`), a message of the period as the tally last saw it, and any other as its
-    topic holds it (`elsewhere`)."""
+    patch emails carrying review trailers): a message of a series shown or of no message of
+    the period as its topic holds it (`topical`), any other of the period as the tally last
+    saw it."""
 
-    def __init__(self, placed: Container[str], held: Mapping[str, Message], tally: Tally, elsewhere: Mapping[str, Message]) -> None:
-        self.placed, self.held, self.tally, self.elsewhere = placed, held, tally, elsewhere
+    def __init__(self, placed: Container[str], topical: Mapping[str, Message], tally: Tally) -> None:
+        self.placed, self.topical, self.tally = placed, topical, tally
 
     def __getitem__(self, msgid: str) -> Message:
-        if msgid in self.placed:
-            found = self.held.get(msgid)
-        elif msgid in self.tally.firsts:
-            found = self.tally.contribution(msgid)
+        if msgid in self.placed or msgid not in self.tally.firsts:
+            found = self.topical.get(msgid)
         else:
-            found = self.elsewhere.get(msgid)
+            found = self.tally.contribution(msgid)
         if found is None:
             raise KeyError(msgid)
         return found

@@ -29,9 +29,6 @@ class Spool:
             self.file.write(data)
             at += len(data)
 
-    def __len__(self) -> int:
-        return len(self.where)
-
     def texts(self) -> Iterator[str]:
         """The texts, newest first; the file is closed after the last."""
         with self.file:
