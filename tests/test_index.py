@@ -350,24 +350,27 @@ def same_every_way(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch, s
     with monkeypatch.context() as patch:
         patch.setattr(corpus, "SHORT", 0.0)
         assert period_json(request) == computed
+    text = render.render(pipeline.run(dataclasses.replace(request, texts=True)), Format.TEXT)
     for batch in (1, corpus.BATCH):  # a topic at a time (a reply's series in another batch), and as it runs
         with monkeypatch.context() as patch:
             patch.setattr(corpus, "BATCH", batch)
-            assert streamed_json(request, monkeypatch, streams=not short) == computed
+            assert streamed(request, monkeypatch, streams=not short) == computed
+            assert streamed(request, monkeypatch, streams=not short, fmt=Format.TEXT) == text
     return computed
 
 
-def streamed_json(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch, streams: bool) -> str:
-    """The period's JSON as `git digest --format json` writes it: a long period's streamed,
-    its topics a batch at a time and its messages one at a time, never every message at once."""
+def streamed(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch, streams: bool, fmt: Format = Format.JSON) -> str:
+    """The period's report as `git digest --format FMT` writes it (JSON, text): a long period's
+    streamed, its topics a batch at a time and its messages one at a time, never every
+    message at once."""
     with monkeypatch.context() as patch:
         patch.setattr(index.Index, "everything", lambda self: pytest.fail("read every message at once"))
-        spool = render.spooler(Format.JSON)
+        spool = render.spooler(fmt)
         assert spool is not None
-        digest, spooled = pipeline.stream(dataclasses.replace(request, texts=False), spool)
+        digest, spooled = pipeline.stream(dataclasses.replace(request, texts=fmt.prints_texts), spool)
     assert (spooled is not None) == streams
     assert not spooled or digest.series == ()
-    return "".join(render.pieces(digest, Format.JSON, spooled))
+    return "".join(render.pieces(digest, fmt, spooled))
 
 
 def tricky_mails() -> list[bytes]:

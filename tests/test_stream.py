@@ -1,6 +1,6 @@
-"""A whole archive's JSON digest streams (issue 17): its topics are read a batch at a time and
-its messages counted one at a time, never all held at once, and what it writes equals, byte
-for byte, the digest made with every message held.
+"""A whole archive's JSON and text digests stream (issue 17): its topics are read a batch at a
+time and its messages counted one at a time, never all held at once, and what it writes
+equals, byte for byte, the digest made with every message held.
 
 Each archive is digested both ways: a topic per batch (every reply's series, and every
 copy of a message, in a batch of its own, in whatever order the topics bring them), a few
@@ -9,31 +9,36 @@ topics per batch, and batches as they run.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from pathlib import Path
 
 import pytest
 from archives import DIFF, build_v2, make_mail, read_mbox
-from conftest import DATA
+from conftest import DATA, invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_index import streamed_json, tricky_mails
+from test_index import streamed, tricky_mails
 
 from gitdigest import pipeline, render
-from gitdigest.index import corpus
+from gitdigest.index import Index, corpus
+from gitdigest.model import Format
 from gitdigest.render import json as render_json
 
 BATCHES = (1, 7, corpus.BATCH)
 
 
 def held_and_streamed(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
-    """The digest's JSON with every message held, after asserting that each batch size streams the same bytes."""
+    """The digest's JSON with every message held, after asserting that each batch size streams
+    the same bytes, and the same text report."""
     held = render.render(pipeline.run(request), "json")
+    text = render.render(pipeline.run(dataclasses.replace(request, texts=True)), "text")
     for batch in BATCHES:
         with monkeypatch.context() as patch:
             patch.setattr(corpus, "BATCH", batch)
-            assert streamed_json(request, monkeypatch, streams=True) == held, f"batches of {batch}"
+            assert streamed(request, monkeypatch, streams=True) == held, f"batches of {batch}"
+            assert streamed(request, monkeypatch, streams=True, fmt=Format.TEXT) == text, f"text, batches of {batch}"
     data: dict[str, object] = json.loads(held)
     return data
 
@@ -137,3 +142,21 @@ def test_a_long_period_knows_the_trailers_of_patches_before_it(tmp_path: Path, m
     reviewers = {r["email"]: (r["reviewed"], r["tested"]) for r in report["reviews"]["reviewers"]}  # type: ignore[index]
     assert reviewers == {"tess@lab.org": (0, 1)}  # Rev's restates what old@x carries
     assert report["messages"] == 8  # all but old@x: 8 of 9, a long period
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_the_command_streams_a_whole_archive(fmt: str, kvm_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`git digest --format text|json` of a whole archive, to a file and to stdout: never every
+    message at once, and the bytes of the report made holding them."""
+    index, cache = tmp_path / "i.sqlite3", tmp_path / "cache"
+    request = pipeline.Request(archive=kvm_archive, range="HEAD", index=index, cache=cache, texts=fmt == "text")
+    held = render.render(pipeline.run(request), fmt)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setattr(Index, "everything", lambda self: pytest.fail("read every message at once"))
+    out = tmp_path / f"report.{fmt}"
+    written = invoke("--archive", kvm_archive, "--index", index, "--format", fmt, "-o", out, "HEAD")
+    assert written.exit_code == 0, written.output
+    assert out.read_text(encoding="utf-8") == held
+    shown = invoke("--archive", kvm_archive, "--index", index, "--format", fmt, "HEAD")
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout == held

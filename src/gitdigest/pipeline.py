@@ -44,6 +44,7 @@ from gitdigest.model import (
 from gitdigest.online import fetch, lore
 from gitdigest.people import identity, reviews, stats
 from gitdigest.people.tally import Known, Tally
+from gitdigest.render.spool import Page
 from gitdigest.series import classify, grouping, select, story
 from gitdigest.tree import codetree, match, provenance
 
@@ -159,15 +160,15 @@ def run(request: Request, progress: Progress = _quiet, note: Note = _silent) -> 
     return _with_indexes(request, archs, note, lambda idxs: _read(request, archs, idxs, progress, note, people))
 
 
-def stream(request: Request, spool: Callable[[Iterable[SeriesReport]], S], progress: Progress = _quiet, note: Note = _silent) -> tuple[Digest, S | None]:
-    """`run`, for a report that writes its series one at a time (JSON).
+def stream(request: Request, spool: Callable[[Iterable[Page]], S], progress: Progress = _quiet, note: Note = _silent) -> tuple[Digest, S | None]:
+    """`run`, for a report that writes its series one at a time (JSON, text).
 
     A long period of one archive (`corpus.is_long`: a whole archive's digest) is read a few
     topics at a time: each batch's series go to `spool` as they are made, then the period's
     messages are counted one at a time (people/tally.py). Neither is ever held whole, and the
     digest returned has no series: `spool` has them. Any other digest (a short period;
-    filters, a tree, several lists, online mode, `--since last`, report texts, a mailmap that
-    joins addresses: each needs the series together) is `run`'s, with no spool.
+    filters, a tree, several lists, online mode, `--since last`, a mailmap that joins
+    addresses: each needs the series together) is `run`'s, with no spool.
     """
     request = _tree_mode(request)
     if not _streams(request):
@@ -185,17 +186,23 @@ def _streams(request: Request) -> bool:
     """Whether `stream` can make this request's digest a batch of topics at a time."""
     return (
         request.mbox is None and not request.archives and request.tree is None and request.online is None
-        and not request.filter.active and not request.since_last and not request.texts
+        and not request.filter.active and not request.since_last
     )
 
 
 def _streamed(
-    request: Request, arch: archive.Archive, idx: Index, people: identity.Identity, spool: Callable[[Iterable[SeriesReport]], S],
+    request: Request, arch: archive.Archive, idx: Index, people: identity.Identity, spool: Callable[[Iterable[Page]], S],
     progress: Progress, note: Note,
 ) -> tuple[Digest, S] | None:
     """`stream`'s digest of one archive through its index, updated first; None for a short period."""
     ingest.update(idx, arch, progress)
     selection, select = _selecting(request, arch, idx, note, "")
+    shown = Period(
+        start=selection.first or "", end=selection.last or "", since=request.since, until=request.until,
+        list_name=request.list_name or archive.list_name(arch), gaps=tuple(arch.gaps), tree_web=request.tree_web,
+        filter=request.filter.describe(),
+    )
+    text_of = lambda msg: corpus.text_of(idx, arch, msg)
     with idx.reading():
         period = select(idx)
         if not corpus.is_long(idx, period):
@@ -210,7 +217,7 @@ def _streamed(
         rest = set(period.rows)
         """The period's rows no batch of topics brought (and counted) yet."""
 
-        def series() -> Iterator[SeriesReport]:
+        def series() -> Iterator[Page]:
             for part, loaded in corpus.batches(idx, period):
                 reports = classify.classify(part.topics, in_period)
                 placed.update(_placed(reports))
@@ -223,7 +230,8 @@ def _streamed(
                 heard.add(reports, replies_by_parent(unique([*part.inside, *part.replies])))
                 unanswered = set(stats.unanswered([r.revision for r in reports], [*unique(part.inside), *part.replies]))
                 left.extend((r.revision.date, r.revision.key) for r in reports if r.revision.key in unanswered)
-                yield from reports
+                for report in reports:
+                    yield Page(report, shown, _texts((report,), text_of) if request.texts else {})
                 progress("digesting", len(period.rows) - len(rest), len(period.rows))
 
         spooled = spool(series())
@@ -238,11 +246,7 @@ def _streamed(
     if tally.first is None or tally.last is None:
         raise EmptyPeriodError("the period holds no messages that could be read")
     digest = _summary(
-        Period(
-            start=selection.first or "", end=selection.last or "", since=request.since, until=request.until,
-            list_name=request.list_name or archive.list_name(arch), gaps=tuple(arch.gaps), tree_web=request.tree_web,
-            filter=request.filter.describe(),
-        ),
+        shown,
         (tally.first, tally.last), (), tally, received, tuple(key for _date, key in sorted(left, reverse=True)), people,
         lambda emails, before: _earlier((idx,), emails, before), period.skipped, {},
     )

@@ -7,10 +7,10 @@ nothing, does not pay for jinja2 and the report's tables.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
-from gitdigest.model import Digest, Format, SeriesReport
-from gitdigest.render.spool import Spool
+from gitdigest.model import Digest, Format
+from gitdigest.render.spool import Page, Spool
 
 FORMATS = tuple(sorted(f.value for f in Format))
 """The formats' names, each a module of this package with its own `render(digest) -> str`."""
@@ -23,19 +23,26 @@ def render(digest: Digest, fmt: Format | str) -> str:
 
 def pieces(digest: Digest, fmt: Format | str, spooled: Spool | None = None) -> Iterable[str]:
     """The same text in pieces, written as they come: a format that can be made one series at a
-    time (JSON) has `chunks(digest)`; the others come whole. `spooled`: the series of a digest
-    that streamed them (see `spooler`)."""
+    time (JSON, text) has `chunks(digest, spooled)`; the others come whole. `spooled`: the
+    series of a digest that streamed them (see `spooler`), dropped once the last piece is made."""
     module = importlib.import_module(f"{__name__}.{Format(fmt).value}")
     chunks = getattr(module, "chunks", None)
     if chunks is None:
         return (module.render(digest),)
-    return chunks(digest, spooled.texts()) if spooled is not None else chunks(digest)
+    if spooled is None:
+        return chunks(digest)
+    return _closing(chunks(digest, spooled), spooled)
 
 
-def spooler(fmt: Format | str) -> Callable[[Iterable[SeriesReport]], Spool] | None:
-    """How a format that writes its series one at a time (`series_text`) keeps them while a
+def _closing(made: Iterable[str], spooled: Spool) -> Iterator[str]:
+    with spooled:
+        yield from made
+
+
+def spooler(fmt: Format | str) -> Callable[[Iterable[Page]], Spool] | None:
+    """How a format that writes its series one at a time (`series_parts`) keeps them while a
     digest streams them (pipeline.stream); None for a format that needs them all at once."""
-    text = getattr(importlib.import_module(f"{__name__}.{Format(fmt).value}"), "series_text", None)
-    if text is None:
+    parts = getattr(importlib.import_module(f"{__name__}.{Format(fmt).value}"), "series_parts", None)
+    if parts is None:
         return None
-    return lambda reports: Spool(reports, text)
+    return lambda pages: Spool(pages, parts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from json.encoder import encode_basestring as _string
 from typing import Any
 
@@ -21,6 +21,7 @@ from gitdigest.model import (
     SeriesReport,
 )
 from gitdigest.render.common import resend_number
+from gitdigest.render.spool import Page, Spool
 
 SCHEMA = 1
 
@@ -34,15 +35,15 @@ _HOLE = "@@gitdigest-series@@"
 """Stands for the series in the dumped frame: a quote never follows `series` inside a JSON string."""
 
 
-def chunks(digest: Digest, texts: Iterable[str] | None = None) -> Iterator[str]:
+def chunks(digest: Digest, spooled: Spool | None = None) -> Iterator[str]:
     """`render`'s text in pieces, one series at a time: a whole-archive report is written as it
-    is made, never held whole as data or as text. `texts`: the series' texts (`series_text`),
-    in the report's order, when the digest streamed them (its own `series` are then empty).
+    is made, never held whole as data or as text. `spooled`: the series (`series_parts`)
+    of a digest that streamed them (its own `series` are then empty).
     The bytes equal one `json.dumps` of `as_dict`."""
     frame = dumps(as_dict(digest, series=False))
     head, hole, tail = frame.partition(f'"series": "{_HOLE}"')
     assert hole, "the frame holds the series' place"
-    each = iter(texts) if texts is not None else (_text(_entry(digest, r)) for r in digest.series)
+    each = spooled.texts() if spooled is not None else (_text(_entry(digest, r)) for r in digest.series)
     first = next(each, None)
     if first is None:
         yield f'{head}"series": []{tail}\n'
@@ -54,9 +55,9 @@ def chunks(digest: Digest, texts: Iterable[str] | None = None) -> Iterator[str]:
     yield f"\n  ]{tail}\n"
 
 
-def series_text(report: SeriesReport) -> str:
+def series_parts(page: Page) -> tuple[str]:
     """One series of a single list's report, as `chunks` writes it."""
-    return _text(_series(report))
+    return (_text(_series(page.report)),)
 
 
 def _text(entry: dict[str, Any]) -> str:

@@ -2,37 +2,81 @@
 
 A whole archive's digest hands its series over as it makes them, a few topics at a time
 and in no useful order (pipeline.stream); the report lists them newest first, after the
-tables that only the last of them completes. Each series' text goes to a temporary file
-as it comes, and what is held of it is its date, its key and where its text lies.
+tables that only the last of them completes. Each series' parts (`parts(page)`: the JSON
+report has one, the text report one for each place the series shows in it) go to a
+temporary file as they come, and what is held of a series is its date, its key and
+where its parts lie.
 """
 
 from __future__ import annotations
 
 import datetime
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
 
-from gitdigest.model import SeriesReport
+from gitdigest.model import MessageText, Period, SeriesReport
+
+
+@dataclass(frozen=True)
+class Page:
+    """One series of a digest that streams them (pipeline.stream), with what a report prints
+    of it beyond the series itself. Kept here, not in model.py, which the index's fingerprint
+    covers: a record only reports read changes no index."""
+
+    report: SeriesReport
+    period: Period
+    """The digest's period as far as a series needs it (the list its links name)."""
+    texts: Mapping[str, MessageText]
+    """The texts of the messages the report prints in full (Request.texts), by message-id."""
+
+
+_CODEC = ("utf-8", "surrogatepass")
+"""Text from mail may hold what the mail's bytes did not decode to: it comes back as it went."""
 
 
 class Spool:
-    """Series' texts, `text(report)` each, read back newest first (as `classify` orders them)."""
+    """Series' parts, `parts(page)` each, read back newest first (as `classify` orders them)."""
 
-    def __init__(self, reports: Iterable[SeriesReport], text: Callable[[SeriesReport], str]) -> None:
-        # Not a `with`: the file lives until `texts` has read it back (or the spool is dropped).
+    def __init__(self, pages: Iterable[Page], parts: Callable[[Page], Sequence[str]]) -> None:
+        # Not a `with`: the file lives until the report has read it back (`close`, or the spool dropped).
         self.file = tempfile.TemporaryFile()  # noqa: SIM115
-        self.where: list[tuple[datetime.datetime, str, int, int]] = []
+        self.where: list[tuple[datetime.datetime, str, int, tuple[int, ...]]] = []
+        """Each series' date, key, where its parts start and where each ends."""
         at = 0
-        for report in reports:
-            data = text(report).encode()
-            self.where.append((report.revision.date, report.revision.key, at, len(data)))
-            self.file.write(data)
-            at += len(data)
+        for page in pages:
+            start, ends = at, []
+            for part in parts(page):
+                data = part.encode(*_CODEC)
+                self.file.write(data)
+                at += len(data)
+                ends.append(at)
+            self.where.append((page.report.revision.date, page.report.revision.key, start, tuple(ends)))
+        self.file.flush()
 
-    def texts(self) -> Iterator[str]:
-        """The texts, newest first; the file is closed after the last."""
-        with self.file:
-            self.file.flush()
-            for _date, _key, at, size in sorted(self.where, reverse=True):
-                self.file.seek(at)
-                yield self.file.read(size).decode()
+    @property
+    def count(self) -> int:
+        """How many series the spool holds."""
+        return len(self.where)
+
+    def texts(self, part: int = 0) -> Iterator[str]:
+        """Each series' `part`, newest first."""
+        return (text for _key, text in self.keyed(part))
+
+    def keyed(self, part: int = 0) -> Iterator[tuple[str, str]]:
+        """Each series' key and `part`, newest first."""
+        for _date, key, start, ends in sorted(self.where, reverse=True):
+            begin = ends[part - 1] if part else start
+            self.file.seek(begin)
+            yield key, self.file.read(ends[part] - begin).decode(*_CODEC)
+
+    def close(self) -> None:
+        """Drop the file (the spool reads nothing after)."""
+        self.file.close()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        self.close()
