@@ -13,8 +13,11 @@ import pytest
 from archives import build_v2, make_mail
 from click.testing import CliRunner
 from conftest import git
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gitdigest import cli
+from gitdigest.render.color import paint, painting
 from gitdigest.render.common import clean
 
 ESC = "\x1b["
@@ -55,6 +58,30 @@ def test_colour_follows_the_option_then_color_digest_then_color_ui(archive: Path
 def test_colour_is_for_the_text_report_only(archive: Path) -> None:
     for fmt in ("markdown", "json", "html"):
         assert ESC not in report(archive, "--format", fmt, "--color=always")
+
+
+REPORT = (
+    "From 2025-03-01 to 2025-03-08\nKVM digest\n\nTop 15 contributors (by patch author)\n\n      3  Ann\n\n"
+    "===== Patch list in this time period =====\n\nnew         2025-03-03  v1    2/2   Ann: a: add\n"
+    "superseded  2025-03-02  v1    1/1   Ann: b\n\n===== Patch Commit Messages ====\n\n"
+    "New:  a: add  v1\n[PATCH 1/2] a: add\nTop 15 looks like a heading\n===== Patch list =====\n"
+    "Exist: [PATCH v2] b\n Skip: [PATCH] b\n\nTop 15 reviewers (Reviewed-by)\n\n      1  Rev\n\n"
+    "Series with no reply yet\n\n  2025-03-03  [PATCH 0/2] a: add\n\n3 messages, 2 series.\n"
+)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=len(REPORT)), max_size=12))
+def test_a_report_painted_in_pieces_is_painted_whole(cuts: list[int]) -> None:
+    """A streamed report is painted as its pieces come (to the pager, a file): the same bytes,
+    wherever the pieces end, even inside a line."""
+    ends = [0, *sorted(cuts), len(REPORT)]
+    pieces = [REPORT[a:b] for a, b in zip(ends, ends[1:])]
+    whole = paint(REPORT)
+    assert "".join(painting(pieces)) == whole
+    # what the report's own lines get: headings bold, statuses and series words coloured, mail text never
+    assert f"{ESC}1mTop 15 contributors (by patch author){ESC}m" in whole and f"{ESC}32mnew{ESC}m" in whole
+    assert f"{ESC}31msuperseded{ESC}m" in whole and "\nTop 15 looks like a heading\n" in whole
+    assert f"{ESC}1m{ESC}31m Skip:{ESC}m" in whole and f"{ESC}1mTop 15 reviewers (Reviewed-by){ESC}m" in whole
 
 
 def run_on_a_tty(args: list[str], env: dict[str, str], cwd: Path) -> str:

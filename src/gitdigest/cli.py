@@ -404,14 +404,14 @@ def _note(text: str) -> None:
 
 def _show(text: str | Iterable[str], fmt: Format | None, output: Path | None, color: str | None, pager: bool) -> None:
     """Write the report to FILE, or to stdout: on a terminal through git's pager, in colour as git decides.
-    A report given in pieces is written piece by piece (to a file or a pipe)."""
+    A report given in pieces is written piece by piece (to a file, a pipe or the pager)."""
     parts = (text,) if isinstance(text, str) else text
     cwd = Path.cwd()
     tty = output is None and sys.stdout.isatty()
     if fmt in (Format.TEXT, Format.SHORT) and terminal.color_wanted(color, cwd, tty):
-        from gitdigest.render.color import paint
+        from gitdigest.render.color import painting
 
-        parts = (paint("".join(parts)),)
+        parts = painting(parts)
     command = terminal.pager_command(cwd) if tty and pager else None
     if output:
         rest = iter(parts)
@@ -422,7 +422,7 @@ def _show(text: str | Iterable[str], fmt: Format | None, output: Path | None, co
             out.write(first)
             out.writelines(rest)
     elif command:
-        terminal.page("".join(parts), command)
+        terminal.page(parts, command)
     else:
         for part in parts:
             click.echo(part, nl=False, color=True)

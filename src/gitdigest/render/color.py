@@ -9,6 +9,7 @@ are the ones added here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 RESET = "\x1b[m"
 BOLD = "\x1b[1m"
@@ -32,22 +33,41 @@ _TAG = re.compile(r"^\[[^\]\n]*PATCH[^\]\n]*\] ")
 
 def paint(text: str) -> str:
     """The text report with ANSI colours on its own lines."""
-    out = []
-    section = "header"
-    for number, line in enumerate(text.split("\n")):
+    return "".join(painting((text,)))
+
+
+def painting(pieces: Iterable[str]) -> Iterator[str]:
+    """`paint` of a report given in pieces (render.pieces), each piece's whole lines as it comes."""
+    painter = _Painter()
+    rest = ""
+    for piece in pieces:
+        *lines, rest = (rest + piece).split("\n")
+        if lines:
+            yield "".join(f"{painter.line(line)}\n" for line in lines)
+    yield painter.line(rest)
+
+
+class _Painter:
+    """Which part of the report the lines are in, line after line."""
+
+    def __init__(self) -> None:
+        self.section = "header"
+        self.number = 0
+
+    def line(self, line: str) -> str:
+        """One line, painted as its place in the report says."""
+        number, self.number = self.number, self.number + 1
         # Inside the commit messages, mail text may look like a heading: only ours end them.
-        if _HEADING.match(line) and (section != "messages" or _AFTER.match(line)):
-            section = "patches" if line.startswith("===== Patch list") else "messages" if line.startswith("===== Patch Commit") else "tables"
-            out.append(_wrap(BOLD, line))
-        elif number < 2 and line:
-            out.append(_wrap(BOLD, line))
-        elif section == "patches":
-            out.append(_status(line))
-        elif section == "messages":
-            out.append(_series(line))
-        else:
-            out.append(line)
-    return "\n".join(out)
+        if _HEADING.match(line) and (self.section != "messages" or _AFTER.match(line)):
+            self.section = "patches" if line.startswith("===== Patch list") else "messages" if line.startswith("===== Patch Commit") else "tables"
+            return _wrap(BOLD, line)
+        if number < 2 and line:
+            return _wrap(BOLD, line)
+        if self.section == "patches":
+            return _status(line)
+        if self.section == "messages":
+            return _series(line)
+        return line
 
 
 def _wrap(color: str, text: str) -> str:

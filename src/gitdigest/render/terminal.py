@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 import git
@@ -57,8 +58,9 @@ def pager_command(cwd: Path) -> str | None:
     return None if command in ("", "cat") else command
 
 
-def page(text: str, command: str) -> None:
-    """Show `text` through the pager as git starts one, with LESS=FRX unless LESS is set."""
+def page(text: str | Iterable[str], command: str) -> None:
+    """Show `text` (or its pieces, written as they come) through the pager as git starts one,
+    with LESS=FRX unless LESS is set."""
     env = {**PAGER_ENV, **os.environ}
     env["GIT_PAGER_IN_USE"] = "true"
     # git's run-command: a command with shell metacharacters (`less -R`) runs through
@@ -71,9 +73,10 @@ def page(text: str, command: str) -> None:
     stdin = pager.stdin
     assert stdin is not None
     try:
-        stdin.write(text.encode("utf-8", "replace"))
+        for piece in (text,) if isinstance(text, str) else text:
+            stdin.write(piece.encode("utf-8", "replace"))
     except BrokenPipeError:
-        pass  # the user quit the pager before the end: not an error
+        pass  # the user quit the pager before the end: not an error (nothing more is made)
     with contextlib.suppress(BrokenPipeError):
         stdin.close()
     while True:
