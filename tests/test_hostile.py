@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from gitdigest.mail import archive, diffpaths, messages
 from gitdigest.model import Parsed, RawMessage
 from gitdigest.render import summary
-from gitdigest.render.common import _FORMAT, clean
+from gitdigest.render.common import _ACTED_ON, _ASCII_ACTED_ON, _CONTROL, _FORMAT, clean
 from gitdigest.series import topics
 from gitdigest.tree import match, provenance
 
@@ -511,6 +511,25 @@ def test_format_characters_are_unicodes_category_cf() -> None:
     assert {c for c in every if unicodedata.category(c) == "Cf"} <= escaped
     # The rest are Cf in Unicode 15, unassigned in an older Python's tables.
     assert all(unicodedata.category(c) == "Cn" for c in escaped if unicodedata.category(c) != "Cf")
+
+
+def cleaned_in_full(text: str) -> str:
+    """What `clean` gives, always by its two substitutions (it skips them when neither can act)."""
+    return _FORMAT.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", _CONTROL.sub("", text))
+
+
+def test_clean_looks_for_every_character_it_acts_on() -> None:
+    for code in range(0x110000):
+        c = chr(code)
+        if _CONTROL.match(c) or _FORMAT.match(c):
+            assert _ACTED_ON.match(c), hex(code)
+            assert not c.isascii() or _ASCII_ACTED_ON.match(c), hex(code)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("\x1b[]PX^_\\\x07\x9b\x9c\x90\x98\x9d\n\t\r\x7f\x00a;1m \u202e\u200b\u00ad"), st.characters())))
+def test_clean_gives_what_its_two_substitutions_give(text: str) -> None:
+    assert clean(text) == cleaned_in_full(text)
 
 
 def encoded(text: str) -> str:
