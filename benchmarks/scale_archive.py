@@ -71,7 +71,10 @@ class Built:
 def source(top: Path, last: int = 0) -> list[Source]:
     """The messages of every epoch of the archive at `top`, in archive order (the last `last` only)."""
     found: list[Source] = []
-    for path in sorted((top / "git").glob("*.git"), key=lambda p: int(p.stem)):
+    epochs = sorted((top / "git").glob("*.git"), key=lambda p: int(p.stem))
+    if not epochs:
+        raise SystemExit(f"{top}: not a public-inbox v2 archive (no git/N.git epochs under it)")
+    for path in epochs:
         repo = pygit2.Repository(str(path))
         if repo.head_is_unborn:
             continue
