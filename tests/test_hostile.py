@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from gitdigest.mail import archive, diffpaths, messages
 from gitdigest.model import Parsed, RawMessage
 from gitdigest.render import summary
-from gitdigest.render.common import _ACTED_ON, _ASCII_ACTED_ON, _CONTROL, _FORMAT, clean
+from gitdigest.render.common import _ACTED_ON, _ASCII_ACTED_ON, _CONTROL, _FORMAT, _shown, clean
 from gitdigest.series import topics
 from gitdigest.tree import match, provenance
 
@@ -515,7 +515,7 @@ def test_format_characters_are_unicodes_category_cf() -> None:
 
 def cleaned_in_full(text: str) -> str:
     """What `clean` gives, always by its two substitutions (it skips them when neither can act)."""
-    return _FORMAT.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", _CONTROL.sub("", text))
+    return _FORMAT.sub(_shown, _CONTROL.sub("", text))
 
 
 def test_clean_looks_for_every_character_it_acts_on() -> None:

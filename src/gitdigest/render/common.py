@@ -14,11 +14,13 @@ TOP = 15
 # sequences (OSC `ESC ] ... BEL`, DCS, SOS, PM, APC) with their text up to the terminator
 # or the line's end, CSI with its parameters, other escapes, then any C0 or C1 control
 # left, in their 7-bit and 8-bit forms. Tab and newline stay.
+_C0 = r"\x00-\x08\x0b-\x1f\x7f"
+"""The C0 controls and DEL but tab and newline, as a character class's ranges."""
 _CONTROL = re.compile(
     r"(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
     r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
     r"|\x1b[ -/]*[0-~]?"
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+    rf"|[{_C0}\x80-\x9f]"
 )
 
 
@@ -37,8 +39,8 @@ _FORMAT = re.compile(
 # control but tab and newline. Text with none of these (nearly every line of mail) is left as it
 # is without running the two substitutions (ten times the cost of this search on a whole-archive
 # report's commit messages); in ASCII text only the C0 controls and DEL can occur.
-_ACTED_ON = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _FORMAT.pattern[1:])
-_ASCII_ACTED_ON = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_ACTED_ON = re.compile(rf"[{_C0}\x80-\x9f" + _FORMAT.pattern[1:])
+_ASCII_ACTED_ON = re.compile(rf"[{_C0}]")
 
 
 def clean(text: str) -> str:
