@@ -68,10 +68,15 @@ class Built:
         subprocess.run(["git", "update-ref", "refs/heads/master", target], cwd=self.last_epoch, check=True)
 
 
+def epoch_paths(top: Path) -> list[Path]:
+    """The epoch repositories of a v2 archive at `top`, in epoch order (none when it is not one)."""
+    return sorted((top / "git").glob("*.git"), key=lambda p: int(p.stem))
+
+
 def source(top: Path, last: int = 0) -> list[Source]:
     """The messages of every epoch of the archive at `top`, in archive order (the last `last` only)."""
     found: list[Source] = []
-    epochs = sorted((top / "git").glob("*.git"), key=lambda p: int(p.stem))
+    epochs = epoch_paths(top)
     if not epochs:
         raise SystemExit(f"{top}: not a public-inbox v2 archive (no git/N.git epochs under it)")
     for path in epochs:
@@ -174,7 +179,7 @@ def _finish(writer: subprocess.Popen[bytes], repack: Path | None = None) -> None
 def existing(top: Path, messages: int, held: int) -> Built | None:
     """The archive `build` wrote earlier at `top` (its last epoch at its own head, the held
     messages on `refs/heads/held`), for `messages` in all; None when there is none."""
-    epochs = sorted((top / "git").glob("*.git"), key=lambda p: int(p.stem)) if (top / "git").is_dir() else []
+    epochs = epoch_paths(top)
     if not epochs:
         return None
     last = epochs[-1]
