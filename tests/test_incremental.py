@@ -149,13 +149,16 @@ def test_iouring_grown_in_chunks_equals_a_whole_archive_grouping(tmp_path: Path,
 
 def _pairwise_reached(db: sqlite3.Connection, seeds: Sequence[int]) -> set[int]:
     """What `reached` answered before it was made linear: every frontier message joined to
-    every message that shares a key, a topic or its sender's window with it."""
+    every message that shares a key, a topic or its sender's window with it, where one of
+    the two is a numbered posting message and the other a posting message of any kind
+    (written out here, not taken from `reach.meets`)."""
     window = reach.WINDOW.total_seconds()
     members, frontier = set(seeds), set(seeds)
     queries = (
         "SELECT b.seq FROM series_keys a JOIN series_keys b ON b.key = a.key WHERE a.seq IN (SELECT value FROM json_each(?))",
         "SELECT b.seq FROM series a JOIN series b ON b.topic = a.topic WHERE a.seq IN (SELECT value FROM json_each(?)) AND a.topic IS NOT NULL",
         f"SELECT b.seq FROM series a JOIN series b ON b.sender = a.sender AND b.date BETWEEN a.date - {window} AND a.date + {window}"
+        " AND ((a.window = 2 AND b.window >= 1) OR (a.window >= 1 AND b.window = 2))"
         " WHERE a.seq IN (SELECT value FROM json_each(?))",
     )
     while frontier:
@@ -165,10 +168,11 @@ def _pairwise_reached(db: sqlite3.Connection, seeds: Sequence[int]) -> set[int]:
     return members
 
 
-def _series_db(rows: Sequence[tuple[int, str, float, int | None]], keys: Sequence[tuple[str, int]]) -> sqlite3.Connection:
+def _series_db(rows: Sequence[tuple[int, str, float, int, int | None]], keys: Sequence[tuple[str, int]]) -> sqlite3.Connection:
+    """Series rows (seq, sender, date, window kind, topic) and their keys."""
     db = sqlite3.connect(":memory:")
     db.executescript(SCHEMA)
-    db.executemany("INSERT INTO series VALUES (?, ?, ?, ?, 0)", rows)
+    db.executemany("INSERT INTO series VALUES (?, ?, ?, ?, ?, 0)", rows)
     db.executemany("INSERT INTO series_keys VALUES (?, ?)", keys)
     return db
 
@@ -176,11 +180,11 @@ def _series_db(rows: Sequence[tuple[int, str, float, int | None]], keys: Sequenc
 @pytest.mark.parametrize("seed", range(8))
 def test_reached_equals_the_pairwise_join(seed: int) -> None:
     """The linear `reached` reaches what the pairwise join reached, on random senders, times
-    (some a window apart to the second, so that spans touch), keys and topics."""
+    (some a window apart to the second, so that spans touch), window kinds, keys and topics."""
     rng = random.Random(seed)
     window = reach.WINDOW.total_seconds()
     rows = [(seq, f"s{rng.randrange(4)}", rng.choice([0.0, window, 2 * window, 2 * window + 1]) + rng.randrange(3) * 3 * window
-             + rng.choice([0.0, rng.random() * 50000]), rng.choice([None, rng.randrange(6)])) for seq in range(200)]
+             + rng.choice([0.0, rng.random() * 50000]), rng.randrange(3), rng.choice([None, rng.randrange(6)])) for seq in range(200)]
     keys = [(f"k{rng.randrange(60)}", rng.randrange(200)) for _ in range(150)]
     db = _series_db(rows, keys)
     for _ in range(10):
@@ -194,7 +198,7 @@ def test_reached_is_linear_in_a_flood_from_one_sender() -> None:
     the CPU (the pairwise join cost sixteen times; 20,000 of them took 277 s to index)."""
 
     def cpu(count: int) -> float:
-        rows = [(seq, "flood", 3600.0 * seq / count, None) for seq in range(count)]
+        rows = [(seq, "flood", 3600.0 * seq / count, reach.Window.NUMBERED, None) for seq in range(count)]
         db = _series_db(rows, [("t:one title", seq) for seq in range(count)])
         best = float("inf")
         for _ in range(3):
@@ -206,25 +210,116 @@ def test_reached_is_linear_in_a_flood_from_one_sender() -> None:
     assert cpu(12000) < 8 * cpu(3000)
 
 
-def test_a_flood_is_regrouped_once_it_is_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """On the way through a long update, a regrouping that would take more than SPREAD times the
-    waiting messages is put off until twice as many wait. 600 patches of one sender in an hour
-    come in three chunks of 200 (a regrouping due every 40): the first chunk is regrouped (200
-    reach 200); after the second, 200 waiting would reach 400, so it is put off; after the third,
-    400 waiting reach 600, and the 600 are regrouped once (without the rule: 200, 400, 600).
-    The topics still equal a whole-archive grouping: 600 topics, one patch each."""
-    mails = [
-        make_mail(f"flood{n}@x", f"[PATCH] a: fix number {n}", "Ann Dev <ann@dev.org>",
+def _flood(count: int, numbered: bool) -> list[bytes]:
+    """`count` unthreaded one-patch postings of one sender, six seconds apart, each with its
+    own title and diff: `[PATCH 1/1]` when `numbered`, else `[PATCH]`."""
+    label = "[PATCH 1/1]" if numbered else "[PATCH]"
+    return [
+        make_mail(f"flood{n}@x", f"{label} a: fix number {n}", "Ann Dev <ann@dev.org>",
                   f"Mon, 03 Mar 2025 10:{n * 6 // 60:02d}:{n * 6 % 60:02d} +0000",
                   f"Thing {n}.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n---\n"
                   f"diff --git a/f{n}.c b/f{n}.c\n--- a/f{n}.c\n+++ b/f{n}.c\n@@ -1 +1,2 @@\n a\n+{n}\n")
-        for n in range(600)
+        for n in range(count)
     ]
+
+
+def _regroup_sizes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mails: list[bytes]) -> list[int]:
+    """Index `mails` in chunks of 200 with a regrouping due every 40: how many messages each
+    regrouping took, after checking the topics against a whole-archive grouping (one a patch)."""
     arch = archive.open_archive(build_v2(tmp_path / "flood", mails))
     monkeypatch.setattr(ingest, "REGROUP_EVERY", 40)
     sizes: list[int] = []
     regroup = incremental._regroup
     monkeypatch.setattr(incremental, "_regroup", lambda db, members, load: (sizes.append(len(members)), regroup(db, members, load)))
     with open_index(tmp_path / "index.sqlite3", arch, 10 * 1024 * 1024) as idx:
-        assert _check(idx, arch) == 600
-    assert sizes == [200, 600]
+        assert _check(idx, arch) == len(mails)
+    return sizes
+
+
+def test_a_flood_is_regrouped_once_it_is_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the way through a long update, a regrouping that would take more than SPREAD times the
+    waiting messages is put off until twice as many wait. 600 numbered patches of one sender in
+    an hour (each may join a posting its sender started, so each reaches all the others) come in
+    three chunks of 200: the first chunk is regrouped (200 reach 200); after the second, 200
+    waiting would reach 400, so it is put off; after the third, 400 waiting reach 600, and the
+    600 are regrouped once (without the rule: 200, 400, 600). The topics still equal a
+    whole-archive grouping: 600 topics, one patch each."""
+    assert _regroup_sizes(tmp_path, monkeypatch, _flood(600, numbered=True)) == [200, 600]
+
+
+def test_a_flood_of_lone_patches_is_regrouped_chunk_by_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """600 `[PATCH]`es without `n/N` of one sender in an hour: each is a posting of its own
+    whatever else its sender sent, so no chunk reaches the earlier ones, and each chunk of 200
+    is regrouped alone, as it comes. The topics equal a whole-archive grouping."""
+    assert _regroup_sizes(tmp_path, monkeypatch, _flood(600, numbered=False)) == [200, 200, 200]
+
+
+def test_reached_by_window_kind() -> None:
+    """In one sender's hour: lone patches reach no other lone patch, a numbered message reaches
+    every posting message within the window, and nothing reaches a message of no posting by time."""
+    window = reach.WINDOW.total_seconds()
+    lone, numbered, other = reach.Window.LONE, reach.Window.NUMBERED, reach.Window.NONE
+    # seq: 0-9 lone patches a minute apart; 10 a numbered message at minute 9; 11 a lone patch
+    # just past its window; 12 a Supersedes reply at minute 5; 13 a lone patch of another sender.
+    rows = [(seq, "ann", 60.0 * seq, lone, None) for seq in range(10)]
+    rows += [(10, "ann", 540.0, numbered, None), (11, "ann", 540.0 + window + 1, lone, None),
+             (12, "ann", 300.0, other, None), (13, "bob", 540.0, lone, None)]
+    db = _series_db(rows, [(f"t:{seq}", seq) for seq in range(14)])
+    assert incremental.reached(db, [3]) == {3, 10, *range(10)}
+    assert incremental.reached(db, [11]) == {11}
+    assert incremental.reached(db, [12]) == {12}
+    assert incremental.reached(db, [13]) == {13}
+    db.execute("DELETE FROM series WHERE seq = 10")
+    assert incremental.reached(db, [3]) == {3}
+
+
+def test_a_numbered_message_joins_the_lone_patch_sent_beside_it(tmp_path: Path) -> None:
+    """Two lone patches of one sender, then, in a later update, her `[PATCH 0/1]` cover letter
+    sent unthreaded ten minutes after the first: it joins the posting of the latest lone patch,
+    as a whole-archive grouping has it, though lone patches never reach each other."""
+
+    def patch(msgid: str, subject: str, minute: int, diff: str = "") -> bytes:
+        body = f"Thing.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n---\n{diff}" if diff else "The cover.\n"
+        return make_mail(msgid, subject, "Ann Dev <ann@dev.org>", f"Mon, 03 Mar 2025 10:{minute:02d}:00 +0000", body)
+
+    diff = "diff --git a/{0}.c b/{0}.c\n--- a/{0}.c\n+++ b/{0}.c\n@@ -1 +1,2 @@\n a\n+{0}\n"
+    top = build_v2(tmp_path / "archive", [patch("l1@x", "[PATCH] a: first thing", 0, diff.format("one")),
+                                          patch("l2@x", "[PATCH] b: second thing", 5, diff.format("two"))])
+    with open_index(tmp_path / "index.sqlite3", archive.open_archive(top), messages.MAX_MESSAGE_SIZE) as idx:
+        assert _check(idx, archive.open_archive(top)) == 2
+        EpochWriter(top / "git" / "0.git").add(patch("c@x", "[PATCH 0/1] b: the cover", 10))
+        assert _check(idx, archive.open_archive(top)) == 2
+        kept, _whole = stored(idx)
+    shapes = sorted((r.key, r.cover.msgid if r.cover else None, tuple(p.msgid for p in r.patches))
+                    for t in kept for r in t.revisions)
+    assert shapes == [("c@x", "c@x", ("l2@x",)), ("l1@x", None, ("l1@x",))]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_one_senders_lone_and_numbered_patches_grown_in_random_chunks(tmp_path: Path, seed: int) -> None:
+    """One sender's unthreaded mail over three hours, in random order and random chunks: lone
+    `[PATCH]`es, numbered patches of one- to three-patch series and their `0/N` covers, some
+    minutes apart, some an hour. After every update the topics equal a whole-archive grouping,
+    whichever kinds of message meet in the window."""
+    rng = random.Random(seed)
+    mails = []
+    for n in range(70):
+        total = rng.choice((0, 0, 1, 2, 3))
+        label = "[PATCH]" if total == 0 else f"[PATCH {rng.randrange(total + 1)}/{total}]"
+        minute = rng.randrange(180)
+        date = f"Mon, 03 Mar 2025 {10 + minute // 60}:{minute % 60:02d}:{rng.randrange(60):02d} +0000"
+        cover = label.startswith("[PATCH 0/")
+        body = "The cover.\n" if cover else (
+            f"Thing {n}.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n---\n"
+            f"diff --git a/f{n}.c b/f{n}.c\n--- a/f{n}.c\n+++ b/f{n}.c\n@@ -1 +1,2 @@\n a\n+{n}\n")
+        mails.append(make_mail(f"m{n}@x", f"{label} a: thing {n}", "Ann Dev <ann@dev.org>", date, body))
+    top = tmp_path / "archive"
+    writer = EpochWriter(top / "git" / "0.git")
+    with open_index(tmp_path / "index.sqlite3", _first(top, writer, mails[0]), messages.MAX_MESSAGE_SIZE) as idx:
+        done = 1
+        while done < len(mails):
+            size = rng.choice((1, 3, 10))
+            for data in mails[done : done + size]:
+                writer.add(data)
+            done += size
+            _check(idx, archive.open_archive(top))

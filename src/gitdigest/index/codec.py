@@ -82,6 +82,7 @@ class SeriesFacts:
 
     sender: str
     date: float
+    window: reach.Window
     keys: tuple[str, ...]
 
 
@@ -89,7 +90,10 @@ def parsed_row(parsed: Parsed, time: int) -> Row:
     """The row of a parsed message, with the text a report may print (its `description`)."""
     message = parsed.message
     answers = tuple(dict.fromkeys(((message.in_reply_to,) if message.in_reply_to else ()) + message.references))
-    facts = SeriesFacts(message.sender.email, message.date.timestamp(), reach.keys(message)) if reach.relevant(message) else None
+    facts = (
+        SeriesFacts(message.sender.email, message.date.timestamp(), reach.window(message), reach.keys(message))
+        if reach.relevant(message) else None
+    )
     return Row(
         message.epoch, message.commit, message.blob, time, message.msgid, False, None,
         encode(message), parsed.description, answers, parsed.paths,

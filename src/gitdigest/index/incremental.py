@@ -2,10 +2,10 @@
 
 The grouping (series/) is defined over the whole archive, and a whole-archive pass
 costs the whole archive in time and memory. Here each message the grouping looks at
-keeps, in `series` and `series_keys`, its sender, date, topic and the keys of
-series/reach.py. An update marks what it adds (and what sat near what it removes) as
+keeps, in `series` and `series_keys`, its sender, date, window kind, topic and the
+keys of series/reach.py. An update marks what it adds (and what sat near what it removes) as
 pending; `refresh` starts from the pending messages, follows the keys, the sender's
-window and the topics they are in until nothing new is reached, and regroups those
+window (between the kinds of message that meet there) and the topics they are in until nothing new is reached, and regroups those
 messages alone with the same `grouping.postings` and `grouping.topics` that a
 whole-archive digest runs. What it reaches is closed under every way the grouping
 joins messages, so its topics are the ones a whole-archive pass gives, and the
@@ -33,8 +33,8 @@ def add(db: sqlite3.Connection, first: int, rows: Sequence[codec.Row]) -> None:
     what they add, and what a `d` among them removes, is pending."""
     numbered = list(enumerate(rows, first))
     db.executemany(
-        "INSERT INTO series VALUES (?, ?, ?, NULL, 1)",
-        ((seq, r.series.sender, r.series.date) for seq, r in numbered if r.series),
+        "INSERT INTO series VALUES (?, ?, ?, ?, NULL, 1)",
+        ((seq, r.series.sender, r.series.date, r.series.window) for seq, r in numbered if r.series),
     )
     db.executemany(
         "INSERT INTO series_keys VALUES (?, ?)",
@@ -80,7 +80,7 @@ def refresh(db: sqlite3.Connection, load: Load, spread: float | None = None) -> 
 
     With `spread` (the calls a long update makes on its way), nothing is regrouped when the
     pending messages reach more than `spread` times their number, and the answer is None:
-    they sit in one dense cluster (a flood of one sender's patches) that a later call must
+    they sit in one dense cluster (a flood of one sender's numbered patches) that a later call must
     take whole again, so it is regrouped once the update has more of it, or at its end."""
     seeds = [s for (s,) in db.execute("SELECT seq FROM series WHERE pending")]
     if not seeds:
@@ -93,8 +93,9 @@ def refresh(db: sqlite3.Connection, load: Load, spread: float | None = None) -> 
 
 
 def reached(db: sqlite3.Connection, seeds: Iterable[int]) -> set[int]:
-    """The series messages that `seeds` reach: through a shared key, the sender's window,
-    or a topic, and so on from each one reached.
+    """The series messages that `seeds` reach: through a shared key, the sender's window
+    (to the kinds of message a seed's kind meets there, `reach.meets`), or a topic, and so on
+    from each one reached.
 
     Linear in what is reached: each round asks for the frontier's keys, topics and senders'
     time spans first, and then for their messages once each, never for every pair. 20,000
@@ -113,10 +114,16 @@ def reached(db: sqlite3.Connection, seeds: Iterable[int]) -> set[int]:
         topics_seen |= topics
         found = {s for (s,) in db.execute(f"SELECT seq FROM series_keys WHERE key IN {_IN}", (json_list(keys),))}
         found |= {s for (s,) in db.execute(f"SELECT seq FROM series WHERE topic IN {_IN}", (json_list(topics),))}
-        spans = db.execute(f"SELECT sender, date FROM series WHERE seq IN {_IN} ORDER BY sender, date", (given,))
-        for sender, start, end in _spans(spans, reach.WINDOW.total_seconds()):
-            found |= {s for (s,) in db.execute(
-                "SELECT seq FROM series WHERE sender = ? AND date BETWEEN ? AND ?", (sender, start, end))}
+        for kind in reach.Window:
+            met = ", ".join(str(int(k)) for k in reach.meets(kind))
+            if not met:
+                continue
+            spans = db.execute(f"SELECT sender, date FROM series WHERE seq IN {_IN} AND window = ? ORDER BY sender, date",
+                               (given, kind))
+            for sender, start, end in _spans(spans, reach.WINDOW.total_seconds()):
+                found |= {s for (s,) in db.execute(
+                    f"SELECT seq FROM series WHERE sender = ? AND window IN ({met}) AND date BETWEEN ? AND ?",
+                    (sender, start, end))}
         frontier = found - members
         members |= frontier
     return members

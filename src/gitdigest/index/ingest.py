@@ -47,7 +47,8 @@ of one sender is not regrouped over and over."""
 SPREAD = 1.5
 """On the way, a regrouping that would take more than this many times the waiting messages
 is put off until twice as many wait: 20,000 new messages of an archive reach about 22,000,
-but a flood of one sender's patches in an hour reaches every earlier one each time."""
+but a flood of one sender's numbered patches in an hour reaches every earlier one each time
+(lone `[PATCH]`es never reach each other: `reach.meets`)."""
 AHEAD = 2
 """Chunks parsed ahead per worker: enough to keep every core busy, few enough that what
 waits for the parent stays small (the parent's memory no longer grows with the archive)."""

@@ -11,7 +11,7 @@ def json_list(values: Iterable[object]) -> str:
     return json.dumps(list(values))
 
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x67446967  # "gDig"
 
 SCHEMA = """
@@ -49,10 +49,11 @@ CREATE TABLE series (             -- the messages the grouping looks at (series/
     seq INTEGER PRIMARY KEY,
     sender TEXT NOT NULL,
     date REAL NOT NULL,           -- the Date header, as grouping compares them
+    window INTEGER NOT NULL,      -- reach.Window: which of its sender's messages it meets by time
     topic INTEGER,                -- the topic it is in (NULL: none, a dropped duplicate)
     pending INTEGER NOT NULL      -- added (or touched) since the topics were last brought up to date
 );
-CREATE INDEX series_sender ON series (sender, date);
+CREATE INDEX series_sender ON series (sender, window, date);
 CREATE INDEX series_topic ON series (topic);
 CREATE INDEX series_pending ON series (seq) WHERE pending;
 CREATE TABLE series_keys (key TEXT NOT NULL, seq INTEGER NOT NULL);
