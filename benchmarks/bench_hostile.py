@@ -1,6 +1,6 @@
 """Time each hostile input of issue 15: one small message that used to hang every reader.
 
-    python benchmarks/bench_hostile.py [--runs 1] [--cap 60] [--src DIR] [--only NAME ...]
+    python benchmarks/bench_hostile.py [--runs 1] [--cap 60] [--src DIR ...] [--only NAME ...]
 
 Each case builds a v2 archive in a temporary dir holding one ordinary patch and the
 hostile input, then times `git digest index` over it as a process of its own (the whole
@@ -12,7 +12,8 @@ seconds is stopped and shown as `>CAP`; the 2 GiB blob case runs under an addres
 limit of --memory MiB, and a run that dies under it is shown as `killed`.
 
 --src runs another copy of the package (for example `git archive` of the branch point
-unpacked in /tmp), to measure before and after in one way. The raw-read floor (`git
+unpacked in /tmp), to measure before and after in one way; given several, they take turns
+on each case's archive. The raw-read floor (`git
 cat-file --batch-all-objects --batch` over the same archive) is printed beside each case.
 """
 
@@ -95,9 +96,11 @@ def big_blob(top: Path, size: int = 2 << 30) -> None:
     add_big_blob(writer, make_mail("big@x", "[PATCH] a: big", body=""), size)
 
 
-def flood(count: int) -> Callable[[Path], None]:
+def flood(count: int, label: str = "[PATCH]") -> Callable[[Path], None]:
     """`count` unthreaded one-patch postings from one sender within an hour, each with its own
-    title and diff (issue 17's flood: it must index in under 15 s at 100,000)."""
+    title and diff (issue 17's flood: it must index in under 15 s at 100,000), subject-tagged
+    `label`. The epoch is packed, as public-inbox writes it (`git fast-import`) and a clone
+    from lore brings it: 100,000 loose objects would time the file system, not the index."""
 
     def build(top: Path) -> None:
         mails = []
@@ -105,8 +108,9 @@ def flood(count: int) -> Callable[[Path], None]:
             second = 3600 * n // count
             date = f"Mon, 03 Mar 2025 10:{second // 60:02d}:{second % 60:02d} +0000"
             body = f"Thing {n}.\n\nSigned-off-by: Ann Dev <ann@dev.org>\n" + DIFF.format(n=n)
-            mails.append(make_mail(f"flood{n}@x", f"[PATCH] a: fix number {n}", "Ann Dev <ann@dev.org>", date, body))
+            mails.append(make_mail(f"flood{n}@x", f"{label} a: fix number {n}", "Ann Dev <ann@dev.org>", date, body))
         build_v2(top, mails)
+        subprocess.run(["git", "repack", "-adq"], cwd=top / "git" / "0.git", check=True)
 
     return build
 
@@ -129,6 +133,8 @@ CASES: dict[str, Callable[[Path], None]] = {
     "blob-2GiB": big_blob,
     "flood-20000": flood(20_000),
     "flood-100000": flood(100_000),
+    "flood-numbered-20000": flood(20_000, "[PATCH 1/1]"),
+    "flood-numbered-100000": flood(100_000, "[PATCH 1/1]"),
 }
 MEMORY_CASES = {"blob-2GiB"}
 
@@ -217,28 +223,36 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--cap", type=float, default=60.0, help="seconds after which a run is stopped")
     parser.add_argument("--memory", type=int, default=2048, help="MiB of address space for the 2 GiB blob case")
-    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the package's src dir to run")
+    parser.add_argument("--src", type=Path, nargs="+", default=[ROOT / "src"],
+                        help="the package's src dir to run; several are timed in turn on each case's archive")
     parser.add_argument("--only", nargs="*", default=None, help="case names to run")
     args = parser.parse_args()
-    print(f"src: {args.src}; cap {args.cap:.0f} s; median of {args.runs}")
-    print(f"{'case':26} {'index s':>9} {'parse s':>8} {'floor s':>8} {'peak MiB':>9}  status")
+    print(f"src: {', '.join(f'[{n}] {s}' for n, s in enumerate(args.src))}; cap {args.cap:.0f} s; median of {args.runs}")
+    print(f"{'case':30} {'index s':>9} {'parse s':>8} {'floor s':>8} {'peak MiB':>9}  status")
     for name, build in CASES.items():
         if args.only and name not in args.only:
             continue
         with tempfile.TemporaryDirectory(prefix="gitdigest-hostile-") as tmp:
             top = Path(tmp)
             build(top)
-            times, peak, status = [], 0, ""
-            for _ in range(args.runs):
-                for old in top.glob("index.sqlite*"):
-                    old.unlink()
-                seconds, peak, status = run_index(top, args.src, args.cap, args.memory if name in MEMORY_CASES else None)
-                times.append(seconds)
-            shown = ">" + f"{args.cap:.0f}" if None in times else f"{statistics.median(t for t in times if t is not None):.2f}"
-            if status.startswith("exit -"):
-                shown = "killed"
-            parse = parse_time(top, args.src, args.cap, args.memory if name in MEMORY_CASES else None)
-            print(f"{name:26} {shown:>9} {parse:>8} {floor(top):8.3f} {peak / 1024:9.0f}  {status}", flush=True)
+            memory = args.memory if name in MEMORY_CASES else None
+            times: list[list[float | None]] = [[] for _ in args.src]
+            last: list[tuple[int, str]] = [(0, "")] * len(args.src)
+            for _ in range(args.runs):  # the sources take turns, so that a noisy minute hits all of them
+                for n, src in enumerate(args.src):
+                    for old in top.glob("index.sqlite*"):
+                        old.unlink()
+                    seconds, peak, status = run_index(top, src, args.cap, memory)
+                    times[n].append(seconds)
+                    last[n] = (peak, status)
+            for n, src in enumerate(args.src):
+                shown = ">" + f"{args.cap:.0f}" if None in times[n] else f"{statistics.median(t for t in times[n] if t is not None):.2f}"
+                peak, status = last[n]
+                if status.startswith("exit -"):
+                    shown = "killed"
+                label = name if len(args.src) == 1 else f"{name} [{n}]"
+                print(f"{label:30} {shown:>9} {parse_time(top, src, args.cap, memory):>8} {floor(top):8.3f} {peak / 1024:9.0f}  {status}",
+                      flush=True)
 
 
 if __name__ == "__main__":
