@@ -26,17 +26,17 @@ import pygit2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from common import BUNDLE, epoch_paths  # noqa: E402 - the benchmarks' dir is on the path as the script's
+
 from gitdigest.mail.patchid import email_patch_ids  # noqa: E402
 
-BUNDLE = ROOT.parent / "shared" / "data" / "io-uring-0.bundle"
 PER_MESSAGE_SAMPLE = 500
 RUNS = 3
 
 
 def epochs(top: Path) -> list[Path]:
-    """The epoch repositories of an archive in epoch order, or `top` itself."""
-    found = sorted((top / "git").glob("*.git"), key=lambda p: int(p.stem))
-    return found or [top]
+    """The epoch repositories of an archive in epoch order, or `top` itself (a v1 archive)."""
+    return epoch_paths(top) or [top]
 
 
 def messages(top: Path) -> Iterator[bytes]:

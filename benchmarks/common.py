@@ -39,9 +39,14 @@ def median_time(func: Callable[[], object], runs: int = 3) -> float:
     return statistics.median(times)
 
 
+def epoch_paths(top: Path) -> list[Path]:
+    """The epoch repositories of a v2 archive at `top`, in epoch order (none when it is not one)."""
+    return sorted((top / "git").glob("*.git"), key=lambda p: int(p.stem))
+
+
 def raw_read_floor(top: Path) -> Callable[[], object]:
     """`git cat-file --batch-all-objects --batch` over every epoch: reading all bytes once."""
-    epochs = sorted((top / "git").glob("*.git"))
+    epochs = epoch_paths(top)
 
     def read() -> None:
         for epoch in epochs:

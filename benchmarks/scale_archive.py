@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pygit2
+from common import epoch_paths
 from pygit2.enums import SortMode
 
 SHIFT = datetime.timedelta(days=9)
@@ -66,11 +67,6 @@ class Built:
         """Move the last epoch's head onto the held messages, or back off them."""
         target = self.after if held else self.before
         subprocess.run(["git", "update-ref", "refs/heads/master", target], cwd=self.last_epoch, check=True)
-
-
-def epoch_paths(top: Path) -> list[Path]:
-    """The epoch repositories of a v2 archive at `top`, in epoch order (none when it is not one)."""
-    return sorted((top / "git").glob("*.git"), key=lambda p: int(p.stem))
 
 
 def source(top: Path, last: int = 0) -> list[Source]:
