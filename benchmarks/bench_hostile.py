@@ -245,13 +245,14 @@ def main() -> None:
                     seconds, peak, status = run_index(top, src, args.cap, memory)
                     times[n].append(seconds)
                     last[n] = (peak, status)
+            floor_s = floor(top)  # the same archive for every source: read once
             for n, src in enumerate(args.src):
                 shown = ">" + f"{args.cap:.0f}" if None in times[n] else f"{statistics.median(t for t in times[n] if t is not None):.2f}"
                 peak, status = last[n]
                 if status.startswith("exit -"):
                     shown = "killed"
                 label = name if len(args.src) == 1 else f"{name} [{n}]"
-                print(f"{label:30} {shown:>9} {parse_time(top, src, args.cap, memory):>8} {floor(top):8.3f} {peak / 1024:9.0f}  {status}",
+                print(f"{label:30} {shown:>9} {parse_time(top, src, args.cap, memory):>8} {floor_s:8.3f} {peak / 1024:9.0f}  {status}",
                       flush=True)
 
 

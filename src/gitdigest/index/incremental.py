@@ -3,14 +3,14 @@
 The grouping (series/) is defined over the whole archive, and a whole-archive pass
 costs the whole archive in time and memory. Here each message the grouping looks at
 keeps, in `series` and `series_keys`, its sender, date, window kind, topic and the
-keys of series/reach.py. An update marks what it adds (and what sat near what it removes) as
-pending; `refresh` starts from the pending messages, follows the keys, the sender's
-window (between the kinds of message that meet there) and the topics they are in until nothing new is reached, and regroups those
-messages alone with the same `grouping.postings` and `grouping.topics` that a
-whole-archive digest runs. What it reaches is closed under every way the grouping
-joins messages, so its topics are the ones a whole-archive pass gives, and the
-topics it does not reach are unchanged by the new messages. The cost is that of the
-new messages and the topics they touch.
+keys of series/reach.py. An update marks what it adds (and what sat near what it
+removes) as pending; `refresh` starts from the pending messages, follows the keys, the
+sender's window (between the kinds of message that meet there) and the topics they are
+in until nothing new is reached, and regroups those messages alone with the same
+`grouping.postings` and `grouping.topics` that a whole-archive digest runs. What it
+reaches is closed under every way the grouping joins messages, so its topics are the
+ones a whole-archive pass gives, and the topics it does not reach are unchanged by the
+new messages. The cost is that of the new messages and the topics they touch.
 """
 
 from __future__ import annotations
