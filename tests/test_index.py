@@ -453,3 +453,27 @@ def test_a_release_that_changes_only_reports_keeps_the_index(tmp_path: Path) -> 
         touch(maker)
         assert fingerprint() != first, maker
         first = fingerprint()
+
+
+def test_pushed_commits_are_found_by_patch_id_and_by_title_in_any_case(tmp_path: Path) -> None:
+    """The look-up columns (patch_id, title) give what the records hold: a title in another
+    case, non-ASCII letters included, and the patch-id `git patch-id --stable` gives the diff."""
+    diff = DIFF.format(n="b")
+    body = "Fix it.\n\nSigned-off-by: A U Thor <author@example.org>\n" + diff
+    top = build_v2(tmp_path / "list", [
+        make_mail("p@x", "[PATCH] =?utf-8?q?=C3=84rger?= im Treiber", body=body),
+        make_mail("q@x", "[PATCH] io_uring: Fix things", body=body.replace("+b", "+c")),
+        make_mail("r@x", "Re: [PATCH] =?utf-8?q?=C3=84rger?= im Treiber", in_reply_to="p@x"),
+    ])
+    patch_id = subprocess.run(["git", "patch-id", "--stable"], input=f"commit {'0' * 40}\n{diff}",
+                              capture_output=True, text=True, check=True).stdout.split()[0]
+    idx, arch = opened(top, tmp_path / "i.sqlite3")
+    with idx:
+        ingest.update(idx, arch)
+        # The reply's subject has the same title: a posting's thread is found with it.
+        assert idx.rows_matching((), (), ["äRGER IM treiber"]).msgids == ("p@x", "r@x")
+        assert idx.rows_matching((), (), ["IO_URING: FIX THINGS"]).msgids == ("q@x",)
+        assert idx.rows_matching((), [patch_id], ()).msgids == ("p@x",)
+        assert idx.rows_matching(["r@x"], (), ()).msgids == ("r@x",)
+        assert idx.rows_titled(["ärger", "TREIBER"]).msgids == ("p@x",)  # not the reply
+        assert idx.rows_titled(["Ärger", "things"]).msgids == ()

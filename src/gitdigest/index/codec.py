@@ -74,6 +74,10 @@ class Row:
     """For a message the grouping looks at: what the index finds it by (see series/reach.py)."""
     munged: tuple[str, str, str] | None = None
     """For a From: a list rewrote (`Message.via`): the list's address, the real sender's name and address."""
+    patch_id: str | None = None
+    """The patch's patch-id (`Message.patch_id`), for the pushed commits looked up by it."""
+    title: str | None = None
+    """Its subject's title in lower case, for the pushed commits looked up by it."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ def parsed_row(parsed: Parsed, time: int) -> Row:
         encode(message), parsed.description, answers, parsed.paths,
         message.author.email if message.is_contribution else None, facts,
         (message.via, message.sender.name, message.sender.email) if message.via else None,
+        message.patch_id, message.subject.title.lower(),
     )
 
 

@@ -1,4 +1,4 @@
-"""The index's tables, and where a stored record keeps the fields that queries look at."""
+"""The index's tables."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def json_list(values: Iterable[object]) -> str:
     return json.dumps(list(values))
 
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x67446967  # "gDig"
 
 SCHEMA = """
@@ -27,7 +27,10 @@ CREATE TABLE messages (
     removed INTEGER NOT NULL,     -- a `d` commit: the message it names is gone
     skipped TEXT,                 -- why the message could not be used
     record TEXT,                  -- the Message by field name, as codec.encode writes it
-    description TEXT              -- the text a report prints for a patch or cover letter
+    description TEXT,             -- the text a report prints for a patch or cover letter
+    patch_id TEXT,                -- these three, of the record, for the look-ups below
+    title TEXT,                   -- its subject's title in lower case
+    via TEXT                      -- the list address of a munged From: (Message.via), else NULL
 );
 CREATE INDEX messages_epoch ON messages (epoch);
 CREATE INDEX messages_commit ON messages (commit_id);
@@ -37,6 +40,12 @@ CREATE INDEX messages_removed ON messages (blob) WHERE removed;
 CREATE TABLE answers (target TEXT NOT NULL, seq INTEGER NOT NULL);
 CREATE INDEX answers_target ON answers (target);
 CREATE INDEX messages_blob ON messages (blob);
+-- A pushed commit is looked up by patch-id and title (in any case), and the tree side asks for
+-- the list addresses seen munged: columns the parser fills (codec.Row). The title is lowered
+-- by Python, as the titles asked for are: SQLite's lower() folds ASCII letters alone.
+CREATE INDEX messages_patch_id ON messages (patch_id);
+CREATE INDEX messages_title ON messages (title);
+CREATE INDEX messages_via ON messages (via) WHERE via IS NOT NULL;
 CREATE TABLE topics (
     ordinal INTEGER PRIMARY KEY,
     key TEXT NOT NULL,
@@ -83,16 +92,4 @@ CREATE TABLE last_digest (        -- where the previous digest of an archive and
 CREATE TABLE lore_asked (         -- online mode: what lore was asked, and the message-ids it answered
     query TEXT PRIMARY KEY, time INTEGER NOT NULL, msgids TEXT NOT NULL
 ) WITHOUT ROWID;
-"""
-# A patch's patch-id and its title (case aside), where the stored records keep them
-# (codec.encode: a JSON object of Message's fields by name): the pre-push hook looks a
-# pushed commit up by these without decoding every record.
-PATCH_ID = "json_extract(record, '$.patch_id')"
-TITLE = "lower(json_extract(record, '$.subject.title'))"
-# The list address of a munged From: (Message.via): a list's rows only, so that the
-# tree side asks for the addresses seen munged without reading every record.
-VIA = "json_extract(record, '$.via')"
-SCHEMA += f"""CREATE INDEX messages_patch_id ON messages ({PATCH_ID});
-CREATE INDEX messages_title ON messages ({TITLE});
-CREATE INDEX messages_via ON messages ({VIA}) WHERE {VIA} != '';
 """

@@ -18,7 +18,7 @@ from pathlib import Path
 from gitdigest.index import codec, file, incremental
 from gitdigest.index.caches import LoreAnswers, Topics, TreePatchIds
 from gitdigest.index.file import WriteLock, guarded
-from gitdigest.index.schema import PATCH_ID, TITLE, VIA, json_list
+from gitdigest.index.schema import json_list
 from gitdigest.mail import senders
 from gitdigest.mail.archive import Archive
 from gitdigest.model import LORE_EPOCH, Message, Person, Skipped
@@ -135,9 +135,10 @@ class Index:
         """Add parsed rows after the last one, with the message-ids each answers."""
         first = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM messages").fetchone()[0]
         self.db.executemany(
-            "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (first + i, r.epoch, r.commit, r.blob, r.time, r.msgid, r.removed, r.skipped, r.record, r.description)
+                (first + i, r.epoch, r.commit, r.blob, r.time, r.msgid, r.removed, r.skipped, r.record, r.description,
+                 r.patch_id, r.title, r.munged[0] if r.munged else None)
                 for i, r in enumerate(found)
             ),
         )
@@ -241,16 +242,16 @@ class Index:
         """The messages with one of these message-ids, patch-ids or titles (in any case):
         the postings a commit may come from."""
         where = (
-            f"msgid IN (SELECT value FROM json_each(?)) OR {PATCH_ID} IN (SELECT value FROM json_each(?))"
-            f" OR {TITLE} IN (SELECT lower(value) FROM json_each(?))"
+            "msgid IN (SELECT value FROM json_each(?)) OR patch_id IN (SELECT value FROM json_each(?))"
+            " OR title IN (SELECT value FROM json_each(?))"
         )
-        return self._rows(where, (json_list(msgids), json_list(patch_ids), json_list(titles)))
+        return self._rows(where, (json_list(msgids), json_list(patch_ids), json_list(t.lower() for t in titles)))
 
     def rows_titled(self, words: Sequence[str]) -> Rows:
         """The patches and cover letters whose title holds every one of `words` (in any case)."""
-        where = " AND ".join([f"instr({TITLE}, lower(?)) > 0"] * len(words)) or "1"
+        where = " AND ".join(["instr(title, ?) > 0"] * len(words)) or "1"
         where += " AND NOT json_extract(record, '$.subject.is_reply')"
-        return self._rows(where, tuple(words))
+        return self._rows(where, tuple(w.lower() for w in words))
 
     def _rows(self, where: str, params: tuple[object, ...]) -> Rows:
         query = f"SELECT seq, msgid, blob, commit_id, skipped FROM messages WHERE {where} ORDER BY epoch, seq"
@@ -337,14 +338,14 @@ class Index:
     def _unsee(self, gone: Sequence[int]) -> None:
         """Before rows `gone` are deleted: the munged senders on them lose those rows, and
         one that keeps some starts at the first row left."""
-        sender = f"{VIA}, json_extract(record, '$.sender.name'), json_extract(record, '$.sender.email')"
+        sender = "via, json_extract(record, '$.sender.name'), json_extract(record, '$.sender.email')"
         counted = self.db.execute(
-            f"SELECT {sender}, count(*) FROM messages WHERE seq IN (SELECT value FROM json_each(?)) AND {VIA} != ''"
+            f"SELECT {sender}, count(*) FROM messages WHERE seq IN (SELECT value FROM json_each(?)) AND via IS NOT NULL"
             " GROUP BY 1, 2, 3", (json_list(gone),),
         ).fetchall()
-        # `{VIA} = ? AND {VIA} != ''` lets the first row be found through messages_via.
+        # `via = ? AND via IS NOT NULL` lets the first row be found through messages_via.
         first_left = (
-            f"SELECT min(seq) FROM messages WHERE {VIA} = ? AND {VIA} != '' AND ({sender}) = (?, ?, ?)"
+            f"SELECT min(seq) FROM messages WHERE via = ? AND via IS NOT NULL AND ({sender}) = (?, ?, ?)"
             " AND seq NOT IN (SELECT value FROM json_each(?))"
         )
         self.db.executemany(
