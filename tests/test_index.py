@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from conftest import checksums, digest_process, finished, git, loaded, stored
 
 from gitdigest import cli, index, pipeline, render
-from gitdigest.index import codec, corpus, ingest
+from gitdigest.index import codec, corpus, ingest, store
 from gitdigest.mail import archive
 from gitdigest.model import (
     MAX_MESSAGE_SIZE,
@@ -477,3 +477,17 @@ def test_pushed_commits_are_found_by_patch_id_and_by_title_in_any_case(tmp_path:
         assert idx.rows_matching(["r@x"], (), ()).msgids == ("r@x",)
         assert idx.rows_titled(["ärger", "TREIBER"]).msgids == ("p@x",)  # not the reply
         assert idx.rows_titled(["Ärger", "things"]).msgids == ()
+
+
+def test_a_long_update_checkpoints_less_often_and_puts_the_default_back(tmp_path: Path) -> None:
+    top = build_v2(tmp_path / "list", mails(0, 3))
+    idx, _arch = opened(top, tmp_path / "i.sqlite3")
+    pages = lambda: idx.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    with idx:
+        assert pages() == 1000  # SQLite's default
+        with idx.long_update():
+            assert pages() == store.LONG_CHECKPOINT
+        assert pages() == 1000
+        with pytest.raises(KeyError), idx.long_update():
+            raise KeyError("a chunk that failed")
+        assert pages() == 1000

@@ -246,16 +246,17 @@ def _update(idx: Index, arch: Archive, progress: Progress, workers: int, start: 
     total = sum(len(chunk.commits) for chunk in work)
     parsed = added = done = 0
     due = REGROUP_EVERY
-    for chunk, found in parse(work, workers):
-        with idx.writing():
-            idx.insert(found)
-            idx.set_tip(chunk.epoch.number, chunk.commits[-1])
-            waiting = idx.pending()
-            if waiting >= due:
-                due = REGROUP_EVERY if idx.regroup(SPREAD) else 2 * waiting
-        parsed, added = parsed + len(found), added + sum(1 for r in found if r.msgid)
-        done += len(chunk.commits)
-        progress("indexing", done, total)
+    with idx.long_update():
+        for chunk, found in parse(work, workers):
+            with idx.writing():
+                idx.insert(found)
+                idx.set_tip(chunk.epoch.number, chunk.commits[-1])
+                waiting = idx.pending()
+                if waiting >= due:
+                    due = REGROUP_EVERY if idx.regroup(SPREAD) else 2 * waiting
+            parsed, added = parsed + len(found), added + sum(1 for r in found if r.msgid)
+            done += len(chunk.commits)
+            progress("indexing", done, total)
     with idx.writing():
         for p in plans:
             idx.settle(p.epoch.number, p.tip)

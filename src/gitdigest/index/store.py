@@ -25,6 +25,11 @@ from gitdigest.model import LORE_EPOCH, Message, Person, Skipped
 
 Note = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
+LONG_CHECKPOINT = 10000
+"""Pages (4 KiB) of write-ahead log between checkpoints during a long update: 40 MiB, whose
+look-ups cost readers little. SQLite's default of 1,000 copied the index pages that every
+chunk changes back into the file after almost every chunk: 4.0 s of the 8 s that storing
+100,000 messages took, against 2.5 s."""
 
 
 def _quiet(*_args: object) -> None:
@@ -104,6 +109,17 @@ class Index:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def long_update(self) -> Iterator[None]:
+        """Many write transactions in a row (an update of many chunks): SQLite copies the
+        write-ahead log back into the file every `LONG_CHECKPOINT` pages instead of every
+        1,000, so an index page that each chunk changes is copied once, not each time."""
+        self.db.execute(f"PRAGMA wal_autocheckpoint = {LONG_CHECKPOINT}")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA wal_autocheckpoint = 1000")
 
     def drop_after(self, epoch: int, base: str | None) -> int:
         """Drop an epoch's rows after commit `base` (all of them for None): history was rewritten."""
