@@ -479,15 +479,15 @@ def test_pushed_commits_are_found_by_patch_id_and_by_title_in_any_case(tmp_path:
         assert idx.rows_titled(["Ärger", "things"]).msgids == ()
 
 
-def test_a_long_update_checkpoints_less_often_and_puts_the_default_back(tmp_path: Path) -> None:
+def test_a_long_update_checkpoints_less_often_caches_more_and_puts_the_defaults_back(tmp_path: Path) -> None:
     top = build_v2(tmp_path / "list", mails(0, 3))
     idx, _arch = opened(top, tmp_path / "i.sqlite3")
-    pages = lambda: idx.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    pages = lambda: tuple(idx.db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("wal_autocheckpoint", "cache_size"))
     with idx:
-        assert pages() == 1000  # SQLite's default
+        assert pages() == (1000, -2000)  # SQLite's defaults: 1,000 pages; 2,000 KiB
         with idx.long_update():
-            assert pages() == store.LONG_CHECKPOINT
-        assert pages() == 1000
+            assert pages() == (store.LONG_CHECKPOINT, -store.LONG_CACHE * 1024)
+        assert pages() == (1000, -2000)
         with pytest.raises(KeyError), idx.long_update():
             raise KeyError("a chunk that failed")
-        assert pages() == 1000
+        assert pages() == (1000, -2000)

@@ -30,6 +30,10 @@ LONG_CHECKPOINT = 10000
 look-ups cost readers little. SQLite's default of 1,000 copied the index pages that every
 chunk changes back into the file after almost every chunk: 4.0 s of the 8 s that storing
 100,000 messages took, against 2.5 s."""
+LONG_CACHE = 64
+"""MiB of page cache during a long update (SQLite's default is 2): the indexes on message-ids,
+blobs, commits and patch-ids take each new row at a random place, and with the default cache
+storing 100,000 messages read those pages back 3.8 s, with this 2.6 s."""
 
 
 def _quiet(*_args: object) -> None:
@@ -114,12 +118,16 @@ class Index:
     def long_update(self) -> Iterator[None]:
         """Many write transactions in a row (an update of many chunks): SQLite copies the
         write-ahead log back into the file every `LONG_CHECKPOINT` pages instead of every
-        1,000, so an index page that each chunk changes is copied once, not each time."""
+        1,000, so an index page that each chunk changes is copied once, not each time, and
+        keeps `LONG_CACHE` MiB of pages at hand; both go back to SQLite's defaults after."""
+        cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
         self.db.execute(f"PRAGMA wal_autocheckpoint = {LONG_CHECKPOINT}")
+        self.db.execute(f"PRAGMA cache_size = {-LONG_CACHE * 1024}")
         try:
             yield
         finally:
             self.db.execute("PRAGMA wal_autocheckpoint = 1000")
+            self.db.execute(f"PRAGMA cache_size = {cache}")
 
     def drop_after(self, epoch: int, base: str | None) -> int:
         """Drop an epoch's rows after commit `base` (all of them for None): history was rewritten."""
