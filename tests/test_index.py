@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from conftest import checksums, digest_process, finished, git, loaded, stored
 
 from gitdigest import cli, index, pipeline, render
+from gitdigest.errors import DamagedIndexError
 from gitdigest.index import codec, corpus, ingest, store
 from gitdigest.mail import archive
 from gitdigest.model import (
@@ -309,10 +310,15 @@ def test_message_rows_round_trip_every_field() -> None:
     assert codec.decoder()(codec.encode(message)) == message
     plain = Message("m@x", when, values["sender"], values["sender"], Subject("s", "s"))
     assert codec.decoder()(codec.encode(plain)) == plain
-    # Stored by field name, not by slot: what SQL reads by name is there.
-    stored = json.loads(codec.encode(message))
-    assert set(stored) == set(values) and stored["patch_id"] == "pid"
-    assert stored["subject"]["title"] == "a: b" and stored["author"] == {"name": "Bob", "email": "bob@x"}
+    # Stored in field order: SQL finds a field where codec.record_path says.
+    record = codec.encode(message)
+    at = lambda *path: sqlite3.connect(":memory:").execute("SELECT json_extract(?, ?)", (record, codec.record_path(*path))).fetchone()[0]
+    assert (at("patch_id"), at("subject", "title"), at("subject", "is_reply"), at("author", "email")) == ("pid", "a: b", 1, "bob@x")
+    assert (at("sender", "name"), at("via"), at("epoch")) == ("Ann Dev", "list@lists.example.org", 2)
+    # A row of another length is damage, not a record that takes defaults.
+    shorter = json.dumps(json.loads(record)[:-1])
+    with pytest.raises(DamagedIndexError):
+        codec.decoder()(shorter)
 
 
 def test_a_record_the_codec_cannot_store_is_an_error() -> None:

@@ -4,8 +4,9 @@ The fields of a `Message` that the index queries by (message-id, commit, blob,
 epoch) get columns of their own, and the whole record travels as one compact JSON
 list in the order of the dataclass fields, each converted by its type hint, so a
 field added to `Message` is stored without a change here (a change of `model.py`
-changes the index's parser fingerprint, and the index is rebuilt). Decoding 33,000
-of them takes a quarter of a second: a positional list, shared `Person`s.
+changes the index's parser fingerprint, and the index is rebuilt). SQL reads a field
+where `record_path` says. A list, not an object by field name: io-uring's 33,491 records
+decode in 0.41 s instead of 0.67 s and take 781 bytes instead of 1,199.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ from gitdigest.series import reach
 
 _FIELDS = dataclasses.fields(Message)
 _SUBJECT_FIELDS = tuple(f.name for f in dataclasses.fields(Subject))
+_PERSON_FIELDS = tuple(f.name for f in dataclasses.fields(Person))
+_FIELD_NAMES = tuple(f.name for f in _FIELDS)
+_PREFIXES = _SUBJECT_FIELDS.index("prefixes")
 _REVISION_FIELDS = dataclasses.fields(Revision)
 _TOPIC_FIELDS = dataclasses.fields(Topic)
 _UTC = datetime.timezone.utc
@@ -179,16 +183,26 @@ def settle() -> None:
 
 
 def encode(message: Message) -> str:
-    """Every field of `message`, by name, as a JSON object (a value JSON cannot hold is a TypeError)."""
-    return json.dumps({f.name: _ENCODERS[str(f.type)](getattr(message, f.name)) for f in _FIELDS}, ensure_ascii=False)
+    """Every field of `message`, in order, as a JSON list (a value JSON cannot hold is a TypeError)."""
+    return json.dumps([_ENCODERS[str(f.type)](getattr(message, f.name)) for f in _FIELDS], ensure_ascii=False)
+
+
+def record_path(field: str, part: str | None = None) -> str:
+    """Where SQL's json_extract finds a field of a stored record (a part of a subject or a
+    person): `record_path('subject', 'is_reply')`. Taken from model.py's field order."""
+    path = f"$[{_FIELD_NAMES.index(field)}]"
+    if part is not None:
+        parts = {"Subject": _SUBJECT_FIELDS, "Person": _PERSON_FIELDS}[str(_FIELDS[_FIELD_NAMES.index(field)].type)]
+        path += f"[{parts.index(part)}]"
+    return path
 
 
 def decoder() -> Callable[[str], Message]:
     """A function from a stored record to its Message; equal people become one `Person`."""
     person = _people()
 
-    def trailers(items: list[dict[str, Any]]) -> tuple[Trailer, ...]:
-        return tuple(Trailer(t["name"], t["value"], person(t["person"]) if t["person"] else None) for t in items)
+    def trailers(items: list[list[Any]]) -> tuple[Trailer, ...]:
+        return tuple(Trailer(name, value, person(who) if who else None) for name, value, who in items)
 
     # Equal strings and prefix lists are kept once: a thread's replies all name its root and
     # parents, and most subjects carry one of a few prefix lists.
@@ -198,7 +212,7 @@ def decoder() -> Callable[[str], Message]:
 
     kinds = {**_DECODERS, "Person": person, "tuple[Trailer, ...]": trailers, "tuple[str, ...]": ids, "str | None": once,
              "Subject": lambda values: _subject(values, ids)}
-    message = _builder(Message, _FIELDS, kinds)
+    message = _positional(Message, _FIELDS, kinds)
 
     def decode(record: str) -> Message:
         try:
@@ -214,18 +228,38 @@ def _wrong_shape(err: Exception) -> DamagedIndexError:
     return DamagedIndexError(f"an index row of the wrong shape ({type(err).__name__}: {str(err)[:100]})")
 
 
-def _people() -> Callable[[dict[str, str]], Person]:
+def _people() -> Callable[[list[str]], Person]:
     """A function from a stored person to its `Person`: one `Person` for equal ones."""
     people: dict[tuple[str, str], Person] = {}
 
-    def person(stored: dict[str, str]) -> Person:
-        key = (stored["name"], stored["email"])
-        found = people.get(key)
+    def person(stored: list[str]) -> Person:
+        name, email = stored
+        found = people.get((name, email))
         if found is None:
-            found = people[key] = Person(*key)
+            found = people[name, email] = Person(name, email)
         return found
 
     return person
+
+
+def _positional(
+    make: Callable[..., _T], fields: Sequence[dataclasses.Field[Any]], kinds: Mapping[str, Callable[[Any], Any]]
+) -> Callable[[list[Any]], _T]:
+    """A function from stored field values in order to `make(*values)`; each value not None
+    whose field's type hint `kinds` names is converted first (in place). A list of another
+    length is a ValueError (a damaged row), never a record that takes defaults."""
+    steps = [(i, kinds[f.type]) for i, f in enumerate(fields) if isinstance(f.type, str) and f.type in kinds]
+    count = len(fields)
+
+    def build(values: list[Any]) -> _T:
+        if len(values) != count:
+            raise ValueError(f"{len(values)} fields, not {count}")
+        for i, convert in steps:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        return make(*values)
+
+    return build
 
 
 def _builder(
@@ -307,16 +341,19 @@ def _topic_part(kind: str, value: Any, row: Callable[[Message], int]) -> Any:
     raise TypeError(f"codec.encode_topic cannot store a Revision field of type {kind}")
 
 
-def _subject(values: dict[str, Any], prefixes: Callable[[Any], Any]) -> Subject:
-    return Subject(**{**values, "prefixes": prefixes(values["prefixes"])})
+def _subject(values: list[Any], prefixes: Callable[[Any], Any]) -> Subject:
+    if len(values) != len(_SUBJECT_FIELDS):
+        raise ValueError(f"a subject of {len(values)} fields")
+    values[_PREFIXES] = prefixes(values[_PREFIXES])
+    return Subject(*values)
 
 
-def _person(person: Person) -> dict[str, str]:
-    return {"name": person.name, "email": person.email}
+def _person(person: Person) -> list[str]:
+    return [person.name, person.email]
 
 
-def _trailers(trailers: Iterable[Trailer]) -> list[dict[str, Any]]:
-    return [{"name": t.name, "value": t.value, "person": _person(t.person) if t.person else None} for t in trailers]
+def _trailers(trailers: Iterable[Trailer]) -> list[list[Any]]:
+    return [[t.name, t.value, _person(t.person) if t.person else None] for t in trailers]
 
 
 def _same(value: Any) -> Any:
@@ -327,7 +364,7 @@ def _same(value: Any) -> Any:
 _ENCODERS: dict[str, Callable[[Any], Any]] = {
     "datetime.datetime": lambda when: when.timestamp(),
     "Person": _person,
-    "Subject": lambda subject: {name: getattr(subject, name) for name in _SUBJECT_FIELDS},
+    "Subject": lambda subject: [getattr(subject, name) for name in _SUBJECT_FIELDS],
     "tuple[Trailer, ...]": _trailers,
 }
 _DECODERS: dict[str, Callable[[Any], Any]] = {

@@ -26,7 +26,7 @@ CREATE TABLE messages (
     msgid TEXT,                   -- NULL when skipped
     removed INTEGER NOT NULL,     -- a `d` commit: the message it names is gone
     skipped TEXT,                 -- why the message could not be used
-    record TEXT,                  -- the Message by field name, as codec.encode writes it
+    record TEXT,                  -- the Message as codec.encode writes it (fields in order)
     description TEXT,             -- the text a report prints for a patch or cover letter
     patch_id TEXT,                -- these three, of the record, for the look-ups below
     title TEXT,                   -- its subject's title in lower case

@@ -274,7 +274,7 @@ class Index:
     def rows_titled(self, words: Sequence[str]) -> Rows:
         """The patches and cover letters whose title holds every one of `words` (in any case)."""
         where = " AND ".join(["instr(title, ?) > 0"] * len(words)) or "1"
-        where += " AND NOT json_extract(record, '$.subject.is_reply')"
+        where += f" AND NOT json_extract(record, '{codec.record_path('subject', 'is_reply')}')"
         return self._rows(where, tuple(w.lower() for w in words))
 
     def _rows(self, where: str, params: tuple[object, ...]) -> Rows:
@@ -362,7 +362,8 @@ class Index:
     def _unsee(self, gone: Sequence[int]) -> None:
         """Before rows `gone` are deleted: the munged senders on them lose those rows, and
         one that keeps some starts at the first row left."""
-        sender = "via, json_extract(record, '$.sender.name'), json_extract(record, '$.sender.email')"
+        name, email = (f"json_extract(record, '{codec.record_path('sender', part)}')" for part in ("name", "email"))
+        sender = f"via, {name}, {email}"
         counted = self.db.execute(
             f"SELECT {sender}, count(*) FROM messages WHERE seq IN (SELECT value FROM json_each(?)) AND via IS NOT NULL"
             " GROUP BY 1, 2, 3", (json_list(gone),),
