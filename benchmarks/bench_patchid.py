@@ -34,14 +34,9 @@ PER_MESSAGE_SAMPLE = 500
 RUNS = 3
 
 
-def epochs(top: Path) -> list[Path]:
-    """The epoch repositories of an archive in epoch order, or `top` itself (a v1 archive)."""
-    return epoch_paths(top) or [top]
-
-
 def messages(top: Path) -> Iterator[bytes]:
     """Every message blob `m` of every epoch."""
-    for path in epochs(top):
+    for path in epoch_paths(top):
         repo = pygit2.Repository(str(path))
         for commit in repo.walk(repo.head.target):
             if "m" in commit.tree:

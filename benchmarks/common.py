@@ -40,8 +40,13 @@ def median_time(func: Callable[[], object], runs: int = 3) -> float:
 
 
 def epoch_paths(top: Path) -> list[Path]:
-    """The epoch repositories of a v2 archive at `top`, in epoch order (none when it is not one)."""
-    return sorted((top / "git").glob("*.git"), key=lambda p: int(p.stem))
+    """The epoch repositories of the archive at `top`: a v2 archive's, in epoch order, or a
+    v1 archive (one bare repository, as `git clone --bare` of a bundle makes) itself; none
+    when it is neither."""
+    epochs = sorted((top / "git").glob("*.git"), key=lambda p: int(p.stem))
+    if not epochs and (top / "objects").is_dir() and (top / "HEAD").is_file():
+        return [top]
+    return epochs
 
 
 def raw_read_floor(top: Path) -> Callable[[], object]:

@@ -74,7 +74,7 @@ def source(top: Path, last: int = 0) -> list[Source]:
     found: list[Source] = []
     epochs = epoch_paths(top)
     if not epochs:
-        raise SystemExit(f"{top}: not a public-inbox v2 archive (no git/N.git epochs under it)")
+        raise SystemExit(f"{top}: not a public-inbox archive (no git/N.git epochs under it, nor a bare repository)")
     for path in epochs:
         repo = pygit2.Repository(str(path))
         if repo.head_is_unborn:
