@@ -68,6 +68,29 @@ def _text(entry: dict[str, Any]) -> str:
 def dumps(value: Any, indent: str = "") -> str:
     """`json.dumps(value, indent=2, ensure_ascii=False)` of JSON's own types, at
     `indent`, twice as fast: with `indent`, the json module runs its pure-Python encoder."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        items = f",\n{inner}".join([f"{_string(k) if type(k) is str else _key(k)}: {dumps(v, inner)}" for k, v in value.items()])
+        return f"{{\n{inner}{items}\n{indent}}}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        items = f",\n{inner}".join([dumps(v, inner) for v in value])
+        return f"[\n{inner}{items}\n{indent}]"
+    if kind is int:
+        return int.__repr__(value)
+    return _other(value, indent)
+
+
+def _other(value: Any, indent: str) -> str:
+    """`dumps` of what is not exactly a str, dict, list, tuple or int: the constants,
+    floats, and subclasses of JSON's types (an enum made of str or int)."""
     if isinstance(value, str):
         return _string(value)
     if value is None:
@@ -80,17 +103,10 @@ def dumps(value: Any, indent: str = "") -> str:
         return int.__repr__(value)
     if isinstance(value, float):
         return json.dumps(value)
-    inner = indent + "  "
     if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = ",\n".join(f"{inner}{_key(k)}: {dumps(v, inner)}" for k, v in value.items())
-        return f"{{\n{items}\n{indent}}}"
+        return dumps(dict(value), indent)
     if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        items = ",\n".join(inner + dumps(v, inner) for v in value)
-        return f"[\n{items}\n{indent}]"
+        return dumps(list(value), indent)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
