@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -307,17 +307,19 @@ class Index:
         with codec.bulk():
             return dict(self._records(where, params))
 
-    def each(self, rows: Container[int], chunk: int = 5000) -> Iterator[tuple[int, Message]]:
-        """The messages of `rows` by row, in archive order, read as they are used: what one
-        holds is decoded anew each `chunk` rows, so that nothing of the earlier ones stays."""
-        return self._records("record IS NOT NULL", (), rows, chunk)
+    def each(self, rows: Iterable[int], chunk: int = 5000) -> Iterator[tuple[int, Message]]:
+        """The messages of `rows` by row, in the order rows were added, read as they are
+        used: what one holds is decoded anew each `chunk` rows, so that nothing of the
+        earlier ones stays. Only those rows are read, each by its key."""
+        return self._records("seq IN (SELECT value FROM json_each(?)) AND record IS NOT NULL", (json_list(sorted(rows)),),
+                             chunk, "seq")
 
     def _records(
-        self, where: str, params: tuple[object, ...], wanted: Container[int] | None = None, chunk: int | None = None,
+        self, where: str, params: tuple[object, ...], chunk: int | None = None, order: str = "epoch, seq",
     ) -> Iterator[tuple[int, Message]]:
-        """The records `where` picks (of `wanted` rows), by row in archive order; messages a
-        `d` commit removed are left out. With `chunk`, a new decoder each `chunk` rows."""
-        query = f"SELECT seq, blob, record FROM messages WHERE {where} ORDER BY epoch, seq"
+        """The records `where` picks, by row in `order` (archive order unless told); messages
+        a `d` commit removed are left out. With `chunk`, a new decoder each `chunk` rows."""
+        query = f"SELECT seq, blob, record FROM messages WHERE {where} ORDER BY {order}"
         decode = codec.decoder()
         with guarded(self.path):
             removed = self._removed()
@@ -326,8 +328,7 @@ class Index:
                 if chunk:
                     decode = codec.decoder()
                 with codec.bulk():
-                    found = [(seq, decode(record)) for seq, blob, record in batch
-                             if record is not None and blob not in removed and (wanted is None or seq in wanted)]
+                    found = [(seq, decode(record)) for seq, blob, record in batch if record is not None and blob not in removed]
                 yield from found
 
     def answering(self, msgids: Iterable[str]) -> set[int]:
