@@ -125,11 +125,13 @@ def bot_of(msg: Message) -> str | None:
 
 
 def reviews(
-    reports: Sequence[SeriesReport], period: Sequence[Message], replies: Sequence[Message], identity: Identity
+    reports: Sequence[SeriesReport], period: Sequence[Message], replies: Sequence[Message], identity: Identity,
+    answers: dict[str, list[Message]] | None = None,
 ) -> Reviews:
-    """Reviewers by kind and employer (in the period), coverage and reply times (all replies known)."""
+    """Reviewers by kind and employer (in the period), coverage and reply times (all replies
+    known); `answers`: `replies_by_parent` of the period and the replies, when made already."""
     heard = Heard(identity)
-    heard.add(reports, replies_by_parent(unique([*period, *replies])))
+    heard.add(reports, replies_by_parent(unique([*period, *replies])) if answers is None else answers)
     known = _known(reports, period, replies)
     return heard.reviews(given(period, identity, known), known)
 

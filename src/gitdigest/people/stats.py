@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gitdigest.model import (
@@ -73,8 +73,14 @@ def _people(persons: Iterable[Person]) -> tuple[Count, ...]:
 
 def unanswered(revisions: Sequence[Revision], messages: Iterable[Message]) -> tuple[str, ...]:
     """Keys of revisions that no person's reply answers (a later revision, a bot's report is not one)."""
-    answered = replies_by_parent(m for m in messages if not (bot_name(m.sender) or bot_name(m.author)))
-    keys = (rev.key for rev in revisions if answered.keys().isdisjoint(m.msgid for m in rev.messages))
+    return unanswered_among(revisions, replies_by_parent(messages))
+
+
+def unanswered_among(revisions: Sequence[Revision], answers: Mapping[str, Sequence[Message]]) -> tuple[str, ...]:
+    """`unanswered`, given the messages' replies by the message-ids they answer
+    (`replies_by_parent`, which the period's reviews read too)."""
+    by_person = lambda msgid: any(not (bot_name(m.sender) or bot_name(m.author)) for m in answers.get(msgid, ()))
+    keys = (rev.key for rev in revisions if not any(by_person(m.msgid) for m in rev.messages))
     return tuple(dict.fromkeys(keys))
 
 
