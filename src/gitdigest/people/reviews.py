@@ -31,7 +31,6 @@ from gitdigest.model import (
     Revision,
     SeriesReport,
     Trailer,
-    replies_by_parent,
     unique,
 )
 from gitdigest.people.identity import RELAY, UNKNOWN, Identity, bot_name, is_relay
@@ -126,12 +125,13 @@ def bot_of(msg: Message) -> str | None:
 
 def reviews(
     reports: Sequence[SeriesReport], period: Sequence[Message], replies: Sequence[Message], identity: Identity,
-    answers: dict[str, list[Message]] | None = None,
+    answers: dict[str, list[Message]],
 ) -> Reviews:
     """Reviewers by kind and employer (in the period), coverage and reply times (all replies
-    known); `answers`: `replies_by_parent` of the period and the replies, when made already."""
+    known); `answers` is `replies_by_parent` of the period and the replies, which
+    `stats.unanswered_among` reads too."""
     heard = Heard(identity)
-    heard.add(reports, replies_by_parent(unique([*period, *replies])) if answers is None else answers)
+    heard.add(reports, answers)
     known = _known(reports, period, replies)
     return heard.reviews(given(period, identity, known), known)
 
