@@ -44,8 +44,9 @@ def _revision(patch: Message) -> Revision:
 def test_unanswered_counts_a_persons_reply_and_neither_a_bots_nor_a_later_patch() -> None:
     """Four revisions, built so: one a person answered, one only the kernel test robot
     answered, one a later revision's patch names (a patch email is no reply), one nothing
-    answers. The two unanswered are the bot's and the silent one's, in the revisions' order;
-    given the replies by parent that the reviews read, the answer is the same."""
+    answers. The three unanswered are the bot's, the later patch's and the silent one's, in
+    the revisions' order; given the replies by parent that the reviews read, the answer is
+    the same."""
     ann, rev, robot = Person("Ann", "ann@dev.org"), Person("Rev", "rev@corp.com"), Person("kernel test robot", "lkp@intel.com")
     patches = [_message(f"p{n}@x", ann, patch=True) for n in range(4)]
     later = dataclasses.replace(_message("v2@x", ann, patch=True), references=("p2@x",))
