@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import json
@@ -20,7 +21,7 @@ from conftest import checksums, digest_process, finished, git, loaded, stored
 
 from gitdigest import cli, index, pipeline, render
 from gitdigest.errors import DamagedIndexError
-from gitdigest.index import codec, corpus, ingest, store
+from gitdigest.index import codec, corpus, ingest, schema, store
 from gitdigest.mail import archive
 from gitdigest.model import (
     MAX_MESSAGE_SIZE,
@@ -497,3 +498,61 @@ def test_a_long_update_checkpoints_less_often_caches_more_and_puts_the_defaults_
         with pytest.raises(KeyError), idx.long_update():
             raise KeyError("a chunk that failed")
         assert pages() == (1000, -2000)
+
+
+def _index_names(path: Path) -> set[str]:
+    """The indexes the file at `path` holds now, as another connection sees it."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_a_first_update_builds_the_lookup_indexes_at_its_end_and_later_ones_keep_them(tmp_path: Path) -> None:
+    """The first update stores rows without the indexes only reports read, and builds them once
+    at its end; an update of an index that has them never drops them."""
+    top = build_v2(tmp_path / "list", mails(0, 30))
+    path = tmp_path / "i.sqlite3"
+    idx, arch = opened(top, path)
+    seen: list[set[str]] = []
+    watch = lambda stage, done, total: seen.append(_index_names(path) & set(schema.LOOKUPS))
+    with idx:
+        assert not _index_names(path) & set(schema.LOOKUPS)
+        ingest.update(idx, arch, watch, workers=1)
+        assert seen and all(names == set() for names in seen)
+        assert set(schema.LOOKUPS) <= _index_names(path)
+        plan = " ".join(str(r) for r in idx.db.execute("EXPLAIN QUERY PLAN SELECT seq FROM messages WHERE commit_id = 'x'"))
+        assert "messages_commit" in plan
+        seen.clear()
+        writer = EpochWriter(top / "git" / "0.git")
+        for data in mails(30, 5):
+            writer.add(data)
+        assert ingest.update(idx, arch, watch, workers=1).parsed == 5
+        assert seen and all(names == set(schema.LOOKUPS) for names in seen)
+    assert stored(path) == loaded(top)
+
+
+def test_a_first_update_killed_after_its_last_chunk_leaves_the_lookups_to_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after it stored and grouped every message (tips reached, nothing pending) but
+    before its end: the next update, with nothing new to read, still builds the lookups."""
+    top = build_v2(tmp_path / "list", mails(0, 30))
+    path = tmp_path / "i.sqlite3"
+    monkeypatch.setattr(ingest, "REGROUP_EVERY", 1)  # the topics are brought up to date after each chunk
+
+    class Killed(Exception):
+        pass
+
+    def kill(stage: str, done: int, total: int) -> None:
+        if done == total:
+            raise Killed
+
+    idx, arch = opened(top, path)
+    with idx:
+        with pytest.raises(Killed):
+            ingest.update(idx, arch, kill, workers=1)
+        assert idx.tips() == archive.tips(arch) and idx.pending() == 0
+        assert not _index_names(path) & set(schema.LOOKUPS)
+        again = ingest.update(idx, arch, workers=1)
+        assert again.parsed == 0
+        assert set(schema.LOOKUPS) <= _index_names(path)
+    assert stored(path) == loaded(top)

@@ -230,7 +230,7 @@ def update(idx: Index, arch: Archive, progress: Progress = _quiet, workers: int 
     (a hook that must answer at once) an update another process is making is not waited for."""
     start = time.monotonic()
     with guarded(idx.path):
-        if idx.tips() == archive.tips(arch) and not idx.pending():
+        if idx.tips() == archive.tips(arch) and not idx.pending() and idx.has_lookups():
             return Update(0, 0, 0, 0, idx.count(), time.monotonic() - start)
         with idx.lock.held(wait) as mine:
             if not mine:
@@ -261,6 +261,7 @@ def _update(idx: Index, arch: Archive, progress: Progress, workers: int, start: 
         for p in plans:
             idx.settle(p.epoch.number, p.tip)
         idx.regroup()
+        idx.build_lookups()
         idx.mark_updated()
     return Update(parsed, added, parsed - added, dropped, idx.count(), time.monotonic() - start)
 

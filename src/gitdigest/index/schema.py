@@ -28,24 +28,15 @@ CREATE TABLE messages (
     skipped TEXT,                 -- why the message could not be used
     record TEXT,                  -- the Message as codec.encode writes it (fields in order)
     description TEXT,             -- the text a report prints for a patch or cover letter
-    patch_id TEXT,                -- these three, of the record, for the look-ups below
+    patch_id TEXT,                -- these three, of the record, for the look-ups (LOOKUPS)
     title TEXT,                   -- its subject's title in lower case
     via TEXT                      -- the list address of a munged From: (Message.via), else NULL
 );
-CREATE INDEX messages_epoch ON messages (epoch);
-CREATE INDEX messages_commit ON messages (commit_id);
-CREATE INDEX messages_time ON messages (time);
 CREATE INDEX messages_msgid ON messages (msgid);
 CREATE INDEX messages_removed ON messages (blob) WHERE removed;
+CREATE INDEX messages_blob ON messages (blob);  -- read by updates: the rows a `d` commit removes
+CREATE INDEX messages_via ON messages (via) WHERE via IS NOT NULL;  -- the list addresses seen munged
 CREATE TABLE answers (target TEXT NOT NULL, seq INTEGER NOT NULL);
-CREATE INDEX answers_target ON answers (target);
-CREATE INDEX messages_blob ON messages (blob);
--- A pushed commit is looked up by patch-id and title (in any case), and the tree side asks for
--- the list addresses seen munged: columns the parser fills (codec.Row). The title is lowered
--- by Python, as the titles asked for are: SQLite's lower() folds ASCII letters alone.
-CREATE INDEX messages_patch_id ON messages (patch_id);
-CREATE INDEX messages_title ON messages (title);
-CREATE INDEX messages_via ON messages (via) WHERE via IS NOT NULL;
 CREATE TABLE topics (
     ordinal INTEGER PRIMARY KEY,
     key TEXT NOT NULL,
@@ -71,7 +62,6 @@ CREATE INDEX series_keys_seq ON series_keys (seq);
 CREATE TABLE contributions (      -- patches and cover letters: who was an author before a date
     email TEXT NOT NULL, time INTEGER NOT NULL, seq INTEGER NOT NULL
 );
-CREATE INDEX contributions_email ON contributions (email, time);
 CREATE INDEX contributions_seq ON contributions (seq);
 CREATE TABLE list_senders (       -- each munged From:'s list address and the real sender behind it
     via TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL,
@@ -93,3 +83,22 @@ CREATE TABLE lore_asked (         -- online mode: what lore was asked, and the m
     query TEXT PRIMARY KEY, time INTEGER NOT NULL, msgids TEXT NOT NULL
 ) WITHOUT ROWID;
 """
+
+LOOKUPS = {
+    "messages_epoch": "CREATE INDEX IF NOT EXISTS messages_epoch ON messages (epoch)",
+    "messages_commit": "CREATE INDEX IF NOT EXISTS messages_commit ON messages (commit_id)",
+    "messages_time": "CREATE INDEX IF NOT EXISTS messages_time ON messages (time)",
+    "answers_target": "CREATE INDEX IF NOT EXISTS answers_target ON answers (target)",
+    # A pushed commit is looked up by patch-id and title (in any case): columns the parser
+    # fills (codec.Row). The title is lowered by Python, as the titles asked for are:
+    # SQLite's lower() folds ASCII letters alone.
+    "messages_patch_id": "CREATE INDEX IF NOT EXISTS messages_patch_id ON messages (patch_id)",
+    "messages_title": "CREATE INDEX IF NOT EXISTS messages_title ON messages (title)",
+    "contributions_email": "CREATE INDEX IF NOT EXISTS contributions_email ON contributions (email, time)",
+}
+"""The indexes that reports look up by and no update reads (`Index.build_lookups`). A new
+index has none of them: its first update, which stores the whole archive, builds them at
+its end, sorting each column once, instead of placing each new row at a random place in
+each of them (at 502,425 messages that cold update took 133.5 s instead of 149.2 s). Every
+update ends by building those that are missing, so an update killed half-way leaves them
+to the next."""

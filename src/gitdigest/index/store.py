@@ -18,7 +18,7 @@ from pathlib import Path
 from gitdigest.index import codec, file, incremental
 from gitdigest.index.caches import LoreAnswers, Topics, TreePatchIds
 from gitdigest.index.file import WriteLock, guarded
-from gitdigest.index.schema import json_list
+from gitdigest.index.schema import LOOKUPS, json_list
 from gitdigest.mail import senders
 from gitdigest.mail.archive import Archive
 from gitdigest.model import LORE_EPOCH, Message, Person, Skipped
@@ -191,6 +191,17 @@ class Index:
         with `spread`, only when that regroups at most `spread` times the pending messages
         (see incremental.refresh). Whether they are up to date."""
         return incremental.refresh(self.db, self.by_rows, spread) is not None
+
+    def build_lookups(self) -> None:
+        """Build the look-up indexes that are missing (`schema.LOOKUPS`): all of them after an
+        index's first update, none after any other that was not killed half-way."""
+        for statement in LOOKUPS.values():
+            self.db.execute(statement)
+
+    def has_lookups(self) -> bool:
+        """Whether every look-up index is there (a first update killed half-way leaves none)."""
+        query = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (SELECT value FROM json_each(?))"
+        return self.db.execute(query, (json_list(LOOKUPS),)).fetchone()[0] == len(LOOKUPS)
 
     def mark_updated(self) -> None:
         """Record when the index last caught up with the archive."""
