@@ -11,7 +11,7 @@ def json_list(values: Iterable[object]) -> str:
     return json.dumps(list(values))
 
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 APPLICATION_ID = 0x67446967  # "gDig"
 
 SCHEMA = """
@@ -56,8 +56,9 @@ CREATE TABLE series (             -- the messages the grouping looks at (series/
 CREATE INDEX series_sender ON series (sender, window, date);
 CREATE INDEX series_topic ON series (topic);
 CREATE INDEX series_pending ON series (seq) WHERE pending;
-CREATE TABLE series_keys (key TEXT NOT NULL, seq INTEGER NOT NULL);
-CREATE INDEX series_keys_key ON series_keys (key);
+CREATE TABLE series_keys (        -- a message's keys (reach.keys), each once: looked up both ways
+    key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq)
+) WITHOUT ROWID;
 CREATE INDEX series_keys_seq ON series_keys (seq);
 CREATE TABLE contributions (      -- patches and cover letters: who was an author before a date
     email TEXT NOT NULL, time INTEGER NOT NULL, seq INTEGER NOT NULL
