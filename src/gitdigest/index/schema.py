@@ -100,6 +100,6 @@ LOOKUPS = {
 """The indexes that reports look up by and no update reads (`Index.build_lookups`). A new
 index has none of them: its first update, which stores the whole archive, builds them at
 its end, sorting each column once, instead of placing each new row at a random place in
-each of them (at 502,425 messages that cold update took 133.5 s instead of 149.2 s). Every
+each of them (at 502,425 messages, 141 and 139 s instead of 151 and 153 s). Every
 update ends by building those that are missing, so an update killed half-way leaves them
 to the next."""
