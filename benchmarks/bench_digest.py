@@ -28,9 +28,9 @@ UTC = datetime.timezone.utc
 
 def streamed(request: pipeline.Request, fmt: str) -> str:
     """The report as `git digest --format FMT` makes it (JSON, text): a whole archive streamed."""
-    spool = render.spooler(fmt)
-    assert spool is not None
-    digest, spooled = pipeline.stream(request, spool)
+    parts = render.spooler(fmt)
+    assert parts is not None
+    digest, spooled = pipeline.stream(request, parts)
     assert spooled is not None, "a whole archive streams"
     return "".join(render.pieces(digest, fmt, spooled))
 

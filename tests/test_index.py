@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import itertools
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ from archives import DIFF, EpochWriter, build_v1, build_v2, mails, make_mail
 from click.testing import CliRunner
 from conftest import checksums, digest_process, finished, git, loaded, stored
 
-from gitdigest import cli, index, pipeline, render
+from gitdigest import cli, index, pipeline, render, streaming
 from gitdigest.errors import DamagedIndexError
 from gitdigest.index import codec, corpus, ingest, schema, store
 from gitdigest.mail import archive
@@ -358,9 +359,11 @@ def same_every_way(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch, s
         patch.setattr(corpus, "SHORT", 0.0)
         assert period_json(request) == computed
     text = render.render(pipeline.run(dataclasses.replace(request, texts=True)), Format.TEXT)
-    for batch in (1, corpus.BATCH):  # a topic at a time (a reply's series in another batch), and as it runs
+    # a topic at a time (a reply's series in another batch), and as it runs; in one process and in two
+    for batch, two in itertools.product((1, corpus.BATCH), (False, True)):
         with monkeypatch.context() as patch:
             patch.setattr(corpus, "BATCH", batch)
+            patch.setattr(streaming, "TWO_FROM", 0 if two else 10**9)
             assert streamed(request, monkeypatch, streams=not short) == computed
             assert streamed(request, monkeypatch, streams=not short, fmt=Format.TEXT) == text
     return computed
@@ -372,9 +375,9 @@ def streamed(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch, streams
     message at once."""
     with monkeypatch.context() as patch:
         patch.setattr(index.Index, "everything", lambda self: pytest.fail("read every message at once"))
-        spool = render.spooler(fmt)
-        assert spool is not None
-        digest, spooled = pipeline.stream(dataclasses.replace(request, texts=fmt.prints_texts), spool)
+        parts = render.spooler(fmt)
+        assert parts is not None
+        digest, spooled = pipeline.stream(dataclasses.replace(request, texts=fmt.prints_texts), parts)
     assert (spooled is not None) == streams
     assert not spooled or digest.series == ()
     return "".join(render.pieces(digest, fmt, spooled))

@@ -24,9 +24,10 @@ LAYERS = {
     "gitdigest.index": 5,
     "gitdigest.online": 6,
     "gitdigest.render": 7,
-    "gitdigest.pipeline": 8,
-    "gitdigest.hook": 9,
-    "gitdigest.cli": 10,
+    "gitdigest.streaming": 8,
+    "gitdigest.pipeline": 9,
+    "gitdigest.hook": 10,
+    "gitdigest.cli": 11,
 }
 """Each module's room, lowest first: a module imports only from its own package and the rooms below."""
 

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 import json
+import os
+from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -21,24 +25,27 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_index import streamed, tricky_mails
 
-from gitdigest import pipeline, render
+from gitdigest import index, pipeline, render, streaming
 from gitdigest.index import Index, corpus
 from gitdigest.model import Format
 from gitdigest.render import json as render_json
+from gitdigest.render.spool import Spool
 
 BATCHES = (1, 7, corpus.BATCH)
 
 
 def held_and_streamed(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """The digest's JSON with every message held, after asserting that each batch size streams
-    the same bytes, and the same text report."""
+    the same bytes, and the same text report, in one process and in two."""
     held = render.render(pipeline.run(request), "json")
     text = render.render(pipeline.run(dataclasses.replace(request, texts=True)), "text")
-    for batch in BATCHES:
+    for batch, two in itertools.product(BATCHES, (False, True)):
         with monkeypatch.context() as patch:
             patch.setattr(corpus, "BATCH", batch)
-            assert streamed(request, monkeypatch, streams=True) == held, f"batches of {batch}"
-            assert streamed(request, monkeypatch, streams=True, fmt=Format.TEXT) == text, f"text, batches of {batch}"
+            patch.setattr(streaming, "TWO_FROM", 0 if two else 10**9)
+            said = f"batches of {batch}, {'two processes' if two else 'one'}"
+            assert streamed(request, monkeypatch, streams=True) == held, said
+            assert streamed(request, monkeypatch, streams=True, fmt=Format.TEXT) == text, f"text, {said}"
     data: dict[str, object] = json.loads(held)
     return data
 
@@ -93,6 +100,75 @@ def test_copies_and_replies_across_series_stream_as_held(tmp_path: Path, monkeyp
     # restates what q2 carries); Bob: late@x and r3; Tess: r2.
     assert reviewers == {"rev@corp.com": (60, 0, 0), "tess@lab.org": (0, 0, 1), "bob@x.org": (0, 2, 0)}
     assert [m["msgid"] for m in report["left_out"]] == ["odd@x"]  # type: ignore[union-attr]
+
+
+def two_ways(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Spool]:
+    """The whole archive's JSON made in one process, and the spool of the same digest made where
+    a second process may take every other batch: (its JSON, equal to the first, and its spool)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(streaming, "TWO_FROM", 10**9)
+        alone = streamed(request, monkeypatch, streams=True)
+    with monkeypatch.context() as patch:
+        patch.setattr(streaming, "TWO_FROM", 0)
+        patch.setattr(corpus, "BATCH", 1)
+        digest, spooled = pipeline.stream(request, render_json.series_parts)
+        assert spooled is not None
+        assert "".join(render.pieces(digest, Format.JSON, spooled)) == alone
+    return alone, spooled
+
+
+def series_in(spooled: Spool, file: int) -> int:
+    """How many series a spool holds from its `file`-th file (1: those the second process wrote)."""
+    return sum(1 for *_place, number in spooled.where if number == file)
+
+
+@pytest.fixture
+def tricky(tmp_path: Path) -> pipeline.Request:
+    top = build_v2(tmp_path / "list", tricky_mails())
+    return pipeline.Request(archive=top, range="HEAD", index=tmp_path / "i.sqlite3", cache=tmp_path / "cache", texts=False)
+
+
+def test_a_second_process_takes_every_other_batch(tricky: pipeline.Request, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It wrote series of its own to its own file, which the report read back: the digest is the one-process digest."""
+    alone, spooled = two_ways(tricky, monkeypatch)
+    assert len(spooled.files) == 2
+    assert series_in(spooled, 0) and series_in(spooled, 1), "each process wrote some of the series"
+    assert series_in(spooled, 0) + series_in(spooled, 1) == len(json.loads(alone)["series"])
+
+
+def test_an_update_holding_the_lock_keeps_the_digest_in_one_process(tricky: pipeline.Request, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes must read one state of the index: while an update may commit (it holds the
+    writer's lock), the digest reads every batch itself."""
+    assert tricky.index is not None
+    pipeline.update_index(tricky)
+    with index.WriteLock(tricky.index).held():
+        _alone, spooled = two_ways(tricky, monkeypatch)
+    assert len(spooled.files) == 1 and series_in(spooled, 0)
+
+
+def test_a_second_process_that_fails_leaves_its_batches_to_the_first(tricky: pipeline.Request, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One that ends before it reads the index, or after it read some batches, without its answer."""
+    real = streaming._help
+    for name, helper in (("ended at once", lambda *_args: os._exit(3)), ("died half-way", half_way(real))):
+        with monkeypatch.context() as patch:
+            patch.setattr(streaming, "_help", helper)
+            _alone, spooled = two_ways(tricky, monkeypatch)
+        assert len(spooled.files) == 1, name
+
+
+def half_way(real: Callable[..., None]) -> Callable[..., None]:
+    """The second process's work, ended (as a crash ends it) once it wrote its first series."""
+
+    def helper(writer: Connection, path: Path, period: object, gathered: object, paging: object, parts: Callable[..., object],
+               spool: object) -> None:
+        def dying(page: object) -> object:
+            written = parts(page)
+            os._exit(3)
+            return written
+
+        real(writer, path, period, gathered, paging, dying, spool)
+
+    return helper
 
 
 _JSON = st.recursive(

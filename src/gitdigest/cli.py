@@ -182,9 +182,9 @@ def report(
             filter=_filter(pathspecs, sections or config.maintainers, authors, statuses, tree or config.tree),
             texts=out_format.prints_texts,
         )
-        spool = spooler(out_format)
-        if spool is not None:  # a whole archive's series are written as they are made, never held
-            result, spooled = pipeline.stream(request, spool, progress, _note)
+        parts = spooler(out_format)
+        if parts is not None:  # a whole archive's series are written as they are made, never held
+            result, spooled = pipeline.stream(request, parts, progress, _note)
         else:
             result, spooled = pipeline.run(request, progress, _note), None
     except (GitDigestError, OSError, UnicodeError) as err:

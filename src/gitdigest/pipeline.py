@@ -9,15 +9,16 @@ composes the stages and does no I/O itself: reading happens in the stages that o
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import enum
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from gitdigest import index, settings
+from gitdigest import index, settings, streaming
 from gitdigest.errors import EmptyPeriodError, RangeError
 from gitdigest.index import Index, Update, codec, corpus, ingest, union
 from gitdigest.mail import archive, messages, parsing, senders
@@ -44,7 +45,7 @@ from gitdigest.model import (
 from gitdigest.online import fetch, lore
 from gitdigest.people import identity, reviews, stats
 from gitdigest.people.tally import Known, Tally
-from gitdigest.render.spool import Page
+from gitdigest.render.spool import Page, Spool
 from gitdigest.series import classify, grouping, select, story
 from gitdigest.tree import codetree, match, provenance
 
@@ -53,7 +54,6 @@ Note = Callable[[str], None]
 Earlier = Callable[[frozenset[str], datetime.datetime], frozenset[str] | None]
 """Which of these authors sent a patch before this date; None when the source holds nothing earlier."""
 T = TypeVar("T")
-S = TypeVar("S")
 Settle = Callable[[tuple[SeriesReport, ...]], tuple[SeriesReport, ...]]
 """The reports with what of them landed in the code tree (merged, partially merged)."""
 HOOK_BUDGET = 300
@@ -160,15 +160,15 @@ def run(request: Request, progress: Progress = _quiet, note: Note = _silent) -> 
     return _with_indexes(request, archs, note, lambda idxs: _read(request, archs, idxs, progress, note, people))
 
 
-def stream(request: Request, spool: Callable[[Iterable[Page]], S], progress: Progress = _quiet, note: Note = _silent) -> tuple[Digest, S | None]:
-    """`run`, for a report that writes its series one at a time (JSON, text).
+def stream(request: Request, parts: streaming.Parts, progress: Progress = _quiet, note: Note = _silent) -> tuple[Digest, Spool | None]:
+    """`run`, for a report that writes its series one at a time (JSON, text: `parts` writes one).
 
     A long period of one archive (`corpus.is_long`: a whole archive's digest) is read a few
-    topics at a time: each batch's series go to `spool` as they are made, then the period's
-    messages are counted one at a time (people/tally.py). Neither is ever held whole, and the
-    digest returned has no series: `spool` has them. Any other digest (a short period;
-    filters, a tree, several lists, online mode, `--since last`, a mailmap that joins
-    addresses: each needs the series together) is `run`'s, with no spool.
+    topics at a time (streaming.py): each batch's series go to the spool returned as they are
+    made, then the period's messages are counted one at a time (people/tally.py). Neither is
+    ever held whole, and the digest returned has no series: the spool has them. Any other
+    digest (a short period; filters, a tree, several lists, online mode, `--since last`, a
+    mailmap that joins addresses: each needs the series together) is `run`'s, with no spool.
     """
     request = _tree_mode(request)
     if not _streams(request):
@@ -178,7 +178,7 @@ def stream(request: Request, spool: Callable[[Iterable[Page]], S], progress: Pro
         return run(request, progress, note), None
     arch = archive.open_archive(request.archive or Path.cwd(), request.cache)
     path = corpus.index_path(request.index, request.cache, arch)
-    made = corpus.with_index(arch, path, request.max_message_size, note, lambda idx: _streamed(request, arch, idx, people, spool, progress, note))
+    made = corpus.with_index(arch, path, request.max_message_size, note, lambda idx: _streamed(request, arch, idx, people, parts, progress, note))
     return made if made is not None else (run(request, progress, note), None)
 
 
@@ -191,9 +191,9 @@ def _streams(request: Request) -> bool:
 
 
 def _streamed(
-    request: Request, arch: archive.Archive, idx: Index, people: identity.Identity, spool: Callable[[Iterable[Page]], S],
+    request: Request, arch: archive.Archive, idx: Index, people: identity.Identity, parts: streaming.Parts,
     progress: Progress, note: Note,
-) -> tuple[Digest, S] | None:
+) -> tuple[Digest, Spool] | None:
     """`stream`'s digest of one archive through its index, updated first; None for a short period."""
     ingest.update(idx, arch, progress)
     selection, select = _selecting(request, arch, idx, note, "")
@@ -202,56 +202,35 @@ def _streamed(
         list_name=request.list_name or archive.list_name(arch), gaps=tuple(arch.gaps), tree_web=request.tree_web,
         filter=request.filter.describe(),
     )
-    text_of = lambda msg: corpus.text_of(idx, arch, msg)
+
+    def paging(reader: Index) -> Callable[[SeriesReport], Page]:
+        text_of = lambda msg: corpus.text_of(reader, arch, msg)
+        return lambda report: Page(report, shown, _texts((report,), text_of) if request.texts else {})
+
     # Without the cycle collector: what the tally keeps grows with the archive, and each of
     # its full collections walked all of it again (a fifth of the digest at 500,000 messages);
     # the records hold no cycles, so reference counting alone frees each batch.
-    with idx.reading(), codec.bulk():
+    with contextlib.ExitStack() as locked, idx.reading(), codec.bulk():
+        alone = locked.enter_context(streaming.still(idx))  # before the first read: see streaming.py
         period = select(idx)
         if not corpus.is_long(idx, period):
             return None
-        placed: set[str] = set()
-        tally = Tally.of(period.rows, period.msgids, placed)
-        in_period = lambda rev: any(m.msgid in tally.firsts for m in rev.messages)
-        heard = reviews.Heard(people)
-        topical: dict[str, Message] = {}
-        """The patch emails carrying review trailers, as their topics hold them: what a reply may restate."""
-        left: list[tuple[datetime.datetime, str]] = []
-        rest = set(period.rows)
-        """The period's rows no batch of topics brought (and counted) yet."""
-
-        def series() -> Iterator[Page]:
-            for part, loaded in corpus.batches(idx, period):
-                reports = classify.classify(part.topics, in_period)
-                placed.update(_placed(reports))
-                topical.update((m.msgid, m) for topic in part.topics for rev in topic.revisions for m in rev.messages
-                               if m.is_contribution and m.review_trailers)
-                for row, msg in loaded.items():  # once their series are placed: the tally keeps no candidate left out
-                    if row in rest:
-                        tally.add((msg.epoch, row), msg)
-                        rest.discard(row)
-                answers = replies_by_parent(unique([*part.inside, *part.replies]))
-                heard.add(reports, answers)
-                unanswered = set(stats.unanswered_among([r.revision for r in reports], answers))
-                left.extend((r.revision.date, r.revision.key) for r in reports if r.revision.key in unanswered)
-                for report in reports:
-                    yield Page(report, shown, _texts((report,), text_of) if request.texts else {})
-                progress("digesting", len(period.rows) - len(rest), len(period.rows))
-
-        spooled = spool(series())
-        done = len(period.rows) - len(rest)
-        for row, msg in idx.each(rest):
+        gathered = streaming.Gathered.of(period, people)
+        spooled = streaming.read(idx, period, gathered, paging, parts, progress, locked.close if alone else None)
+        tally = gathered.tally
+        done = len(period.rows) - len(gathered.rest)
+        for row, msg in idx.each(gathered.rest):
             tally.add((msg.epoch, row), msg)
             done += 1
             if not done % 5000:
                 progress("digesting", done, len(period.rows))
-        known = Known(placed, topical, tally)
-        received = heard.reviews(reviews.given(tally.replies, people, known), known)
+        known = Known(gathered.placed, gathered.known(), tally)
+        received = gathered.heard.reviews(reviews.given(tally.replies, people, known), known)
     if tally.first is None or tally.last is None:
         raise EmptyPeriodError("the period holds no messages that could be read")
     digest = _summary(
         shown,
-        (tally.first, tally.last), (), tally, received, tuple(key for _date, key in sorted(left, reverse=True)), people,
+        (tally.first, tally.last), (), tally, received, tuple(key for _date, key in sorted(gathered.left, reverse=True)), people,
         lambda emails, before: _earlier((idx,), emails, before), period.skipped, {},
     )
     return digest, spooled
@@ -629,7 +608,7 @@ def _digest(
         reports = select.narrow(reports, narrowing.filter, narrowing.paths_of)
         inside = select.related(inside, reports)
         replies = select.related(replies, reports)
-    tally = Tally.of(range(len(inside)), (m.msgid for m in inside), frozenset(_placed(reports)))
+    tally = Tally.of(range(len(inside)), (m.msgid for m in inside), frozenset(streaming.placed(reports)))
     for row, msg in enumerate(inside):
         tally.add((0, row), msg)
     answers = replies_by_parent(unique([*inside, *replies]))
@@ -637,11 +616,6 @@ def _digest(
     left = stats.unanswered_among([r.revision for r in reports], answers)
     texts = _texts(reports, text_of) if narrowing.texts else {}
     return _summary(period, (dates[0], dates[-1]), reports, tally, received, left, people, earlier, skipped, texts)
-
-
-def _placed(reports: Iterable[SeriesReport]) -> Iterator[str]:
-    """The message-ids the reports' series hold: the revisions shown and their history."""
-    return (m.msgid for r in reports for rev in (r.revision, *r.history) for m in rev.messages)
 
 
 def _summary(

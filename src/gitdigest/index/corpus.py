@@ -100,21 +100,24 @@ def is_long(idx: Index, period: index.Rows) -> bool:
     return len(period.rows) >= SHORT * max(idx.count(), 1)
 
 
-def batches(idx: Index, period: index.Rows) -> Iterator[tuple[Corpus, dict[int, Message]]]:
+def batches(idx: Index, period: index.Rows, share: tuple[int, int] = (0, 1)) -> Iterator[tuple[Corpus, dict[int, Message]]]:
     """Every topic of the index, a few at a time (about `BATCH` messages), each batch with
     its messages and the messages that answer them: a whole archive's topics, never held
     at once. `inside` holds the batch's messages that `period` holds; with each batch, every
-    message read for it by row (call within `Index.reading`)."""
+    message read for it by row (call within `Index.reading`). With `share` (k, n), only
+    batches k, k + n, k + 2n, ... are read: what one of n processes takes."""
     ids = frozenset(period.msgids)
+    mine, every = share
     batch: list[StoredTopic] = []
-    held = 0
+    held = number = 0
     for one in idx.topics().each():
         batch.append(one)
         held += len(one.rows)
         if held >= BATCH:
-            yield _batch(idx, batch, ids)
-            batch, held = [], 0
-    if batch:
+            if number % every == mine:
+                yield _batch(idx, batch, ids)
+            batch, held, number = [], 0, number + 1
+    if batch and number % every == mine:
         yield _batch(idx, batch, ids)
 
 

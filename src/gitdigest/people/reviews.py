@@ -161,6 +161,20 @@ class Heard:
             if wait is not None:
                 self.waits.append(wait)
 
+    def part(self) -> Heard:
+        """What this heard, without the identity it was given: what another process's `merge` takes."""
+        part = Heard(Identity())
+        part.carries, part.reviewing, part.waits = self.carries, self.reviewing, self.waits
+        return part
+
+    def merge(self, other: Heard) -> None:
+        """Add what `other` heard of other topics (a second process's batches)."""
+        for topic, carries in other.carries.items():
+            self.carries[topic] = self.carries.get(topic, False) or carries
+        for topic, replies in other.reviewing.items():
+            self.reviewing[topic].extend(replies)
+        self.waits.extend(other.waits)
+
     def reviews(self, gave: Sequence[Given], known: Mapping[str, Message]) -> Reviews:
         """The review tables, with the trailers the period's replies gave (`given`) and
         the messages a reply may answer (`known`, by message-id: what tells a new trailer)."""

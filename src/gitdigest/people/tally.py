@@ -3,7 +3,8 @@
 A whole-archive digest streams its messages through a `Tally` in whatever order its topics
 bring them (pipeline.stream), and a short one feeds it the messages it holds: both count
 the same, because each message comes with its place in the period (its row), and what
-depends on order is decided by rows.
+depends on order is decided by rows. For the same reason two tallies of one period, each fed
+part of its rows (two processes), `merge` into the tally of all of them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class Tally:
         self.firsts, self.copied, self.placed = firsts, copied, placed
         self.first: datetime.datetime | None = None
         self.last: datetime.datetime | None = None
-        self.robots: Counter[str] = Counter()
+        self._robots: list[tuple[Place, str]] = []
         self._patches: list[tuple[Place, Authored]] = []
         self._cut: list[tuple[Place, Message]] = []
         self._left_out: list[tuple[Place, Message]] = []
@@ -64,13 +65,42 @@ class Tally:
             self._patches.append((place, (msg.author, msg.date)))
         bot = bot_of(msg)
         if bot:
-            self.robots[bot] += 1
+            self._robots.append((place, bot))
         if msg.cut:
             self._cut.append((place, msg))
         if msg.subject.prefixes and not msg.subject.is_reply and msg.msgid not in self.placed:
             self._left_out.append((place, msg))  # unless a series found later holds it
         if not msg.is_contribution and msg.review_trailers:
             self._replies.append((place, msg))
+
+    def part(self) -> Tally:
+        """What this tally counted, without the period's message-ids it was given: what another
+        process's tally `merge`s (small to hand over, where those are the whole archive's)."""
+        part = Tally({}, frozenset(), frozenset())
+        part.first, part.last, part._robots, part._patches = self.first, self.last, self._robots, self._patches
+        part._cut, part._left_out, part._replies, part._latest = self._cut, self._left_out, self._replies, self._latest
+        return part
+
+    def merge(self, other: Tally) -> None:
+        """Count what `other`, a tally of the same period fed some of its rows, counted: a row
+        both were fed counts once."""
+        _join(self._robots, other._robots)
+        _join(self._patches, other._patches)
+        _join(self._cut, other._cut)
+        _join(self._left_out, other._left_out)
+        _join(self._replies, other._replies)
+        for msgid, (place, msg) in other._latest.items():
+            held = self._latest.get(msgid)
+            if held is None or held[0] < place:
+                self._latest[msgid] = (place, msg)
+        for when in filter(None, (other.first, other.last)):
+            self.first = when if self.first is None else min(self.first, when)
+            self.last = when if self.last is None else max(self.last, when)
+
+    @property
+    def robots(self) -> Counter[str]:
+        """Messages by each robot (`reviews.bot_of`)."""
+        return Counter(bot for _place, bot in self._robots)
 
     @property
     def count(self) -> int:
@@ -101,6 +131,12 @@ class Tally:
         reply's trailers are new against."""
         held = self._latest.get(msgid)
         return held[1] if held else None
+
+
+def _join(mine: list[tuple[Place, _T]], theirs: list[tuple[Place, _T]]) -> None:
+    """Add to `mine` the items of `theirs` at places it does not have."""
+    have = {place for place, _item in mine}
+    mine.extend(item for item in theirs if item[0] not in have)
 
 
 def _ordered(items: list[tuple[Place, _T]]) -> list[_T]:

@@ -7,7 +7,7 @@ nothing, does not pay for jinja2 and the report's tables.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from gitdigest.model import Digest, Format
 from gitdigest.render.spool import Page, Spool
@@ -39,10 +39,9 @@ def _closing(made: Iterable[str], spooled: Spool) -> Iterator[str]:
         yield from made
 
 
-def spooler(fmt: Format | str) -> Callable[[Iterable[Page]], Spool] | None:
-    """How a format that writes its series one at a time (`series_parts`) keeps them while a
-    digest streams them (pipeline.stream); None for a format that needs them all at once."""
-    parts = getattr(importlib.import_module(f"{__name__}.{Format(fmt).value}"), "series_parts", None)
-    if parts is None:
-        return None
-    return lambda pages: Spool(pages, parts)
+def spooler(fmt: Format | str) -> Callable[[Page], Sequence[str]] | None:
+    """How a format that writes its series one at a time writes one (`series_parts`), for the
+    spool that keeps them while a digest streams them (pipeline.stream); None for a format
+    that needs them all at once."""
+    parts: Callable[[Page], Sequence[str]] | None = getattr(importlib.import_module(f"{__name__}.{Format(fmt).value}"), "series_parts", None)
+    return parts

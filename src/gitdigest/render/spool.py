@@ -39,21 +39,33 @@ _CODEC = ("utf-8", "surrogatepass")
 class Spool:
     """Series' parts, `parts(page)` each, read back newest first (as `classify` orders them)."""
 
-    def __init__(self, pages: Iterable[Page], parts: Callable[[Page], Sequence[str]]) -> None:
+    def __init__(self, pages: Iterable[Page] = (), parts: Callable[[Page], Sequence[str]] | None = None) -> None:
         # Not a `with`: the file lives until the report has read it back (`close`, or the spool dropped).
-        self.file = tempfile.TemporaryFile()  # noqa: SIM115
-        self.where: list[tuple[datetime.datetime, str, int, tuple[int, ...]]] = []
-        """Each series' date, key, where its parts start and where each ends."""
-        at = 0
+        self.files = [tempfile.TemporaryFile()]  # noqa: SIM115
+        self.where: list[tuple[datetime.datetime, str, int, tuple[int, ...], int]] = []
+        """Each series' date, key, where its parts start and where each ends, and in which file."""
+        self._at = 0
+        if parts is not None:
+            self.write(pages, parts)
+
+    def write(self, pages: Iterable[Page], parts: Callable[[Page], Sequence[str]]) -> None:
+        """Add each page's series, `parts(page)`, to the spool's own file."""
+        file = self.files[0]
         for page in pages:
-            start, ends = at, []
+            start, ends = self._at, []
             for part in parts(page):
                 data = part.encode(*_CODEC)
-                self.file.write(data)
-                at += len(data)
-                ends.append(at)
-            self.where.append((page.report.revision.date, page.report.revision.key, start, tuple(ends)))
-        self.file.flush()
+                file.write(data)
+                self._at += len(data)
+                ends.append(self._at)
+            self.where.append((page.report.revision.date, page.report.revision.key, start, tuple(ends), 0))
+        file.flush()
+
+    def join(self, other: Spool) -> None:
+        """Take over the series of `other` (another process wrote them: `where` says where), and its files."""
+        self.where.extend((date, key, start, ends, len(self.files) + file) for date, key, start, ends, file in other.where)
+        self.files.extend(other.files)
+        other.files = []
 
     @property
     def count(self) -> int:
@@ -66,14 +78,16 @@ class Spool:
 
     def keyed(self, part: int = 0) -> Iterator[tuple[str, str]]:
         """Each series' key and `part`, newest first."""
-        for _date, key, start, ends in sorted(self.where, reverse=True):
+        for _date, key, start, ends, number in sorted(self.where, reverse=True):
             begin = ends[part - 1] if part else start
-            self.file.seek(begin)
-            yield key, self.file.read(ends[part] - begin).decode(*_CODEC)
+            file = self.files[number]
+            file.seek(begin)
+            yield key, file.read(ends[part] - begin).decode(*_CODEC)
 
     def close(self) -> None:
-        """Drop the file (the spool reads nothing after)."""
-        self.file.close()
+        """Drop the files (the spool reads nothing after)."""
+        for file in self.files:
+            file.close()
 
     def __enter__(self) -> Spool:
         return self
