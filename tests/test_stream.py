@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from archives import DIFF, build_v2, make_mail, read_mbox
@@ -124,16 +125,28 @@ def series_in(spooled: Spool, file: int) -> int:
 
 @pytest.fixture
 def tricky(tmp_path: Path) -> pipeline.Request:
-    top = build_v2(tmp_path / "list", tricky_mails())
+    """tricky_mails, and a thread of no series (no batch reads it: its rows are counted at the end)."""
+    when = "Tue, 25 Mar 2025 10:{:02d}:00 +0000"
+    talk = [make_mail("talk@x", "How is io_uring set up?", "Joe User <joe@user.org>", when.format(0), "Which flags?\n")]
+    talk += [make_mail(f"talk{n}@x", "Re: How is io_uring set up?", f"Helper {n} <h{n}@x.org>", when.format(n), "These.\n",
+                       in_reply_to="talk@x") for n in range(1, 6)]
+    top = build_v2(tmp_path / "list", tricky_mails() + talk)
     return pipeline.Request(archive=top, range="HEAD", index=tmp_path / "i.sqlite3", cache=tmp_path / "cache", texts=False)
 
 
 def test_a_second_process_takes_every_other_batch(tricky: pipeline.Request, monkeypatch: pytest.MonkeyPatch) -> None:
-    """It wrote series of its own to its own file, which the report read back: the digest is the one-process digest."""
+    """It wrote series of its own to its own file, which the report read back, and counted half
+    the rows no batch read: the digest is the one-process digest."""
+    asked: list[int] = []
+    counted: list[bool] = []
+    ask, done = streaming._Helper.ask, streaming._Helper.counted
+    monkeypatch.setattr(streaming._Helper, "ask", lambda self, rows: asked.extend(rows) or ask(self, rows))
+    monkeypatch.setattr(streaming._Helper, "counted", lambda self: counted.append(done(self)) or counted[-1])
     alone, spooled = two_ways(tricky, monkeypatch)
     assert len(spooled.files) == 2
     assert series_in(spooled, 0) and series_in(spooled, 1), "each process wrote some of the series"
     assert series_in(spooled, 0) + series_in(spooled, 1) == len(json.loads(alone)["series"])
+    assert len(asked) == 3 and counted == [True], "of the thread's 6 rows, the second process counted every other one"
 
 
 def test_an_update_holding_the_lock_keeps_the_digest_in_one_process(tricky: pipeline.Request, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,26 +160,46 @@ def test_an_update_holding_the_lock_keeps_the_digest_in_one_process(tricky: pipe
 
 
 def test_a_second_process_that_fails_leaves_its_batches_to_the_first(tricky: pipeline.Request, monkeypatch: pytest.MonkeyPatch) -> None:
-    """One that ends before it reads the index, or after it read some batches, without its answer."""
+    """One that ends before it reads the index, during its first batch, after it handed over
+    a few batches (whose series it wrote are kept), or once it read all its batches but
+    before it counted the rows it was asked to count: the rest of its work is done here."""
     real = streaming._help
-    for name, helper in (("ended at once", lambda *_args: os._exit(3)), ("died half-way", half_way(real))):
+    every = series_in(two_ways(tricky, monkeypatch)[1], 1)  # what it writes when it does not fail
+    for name, helper, kept in (("ended at once", lambda *_args: os._exit(3), 0), ("died in its first batch", dying(real, 1), 0),
+                               ("died after three batches", dying(real, 4), 3), ("died when asked to count", deaf(real), every)):
         with monkeypatch.context() as patch:
             patch.setattr(streaming, "_help", helper)
             _alone, spooled = two_ways(tricky, monkeypatch)
-        assert len(spooled.files) == 1, name
+        assert series_in(spooled, 1) == kept, name
 
 
-def half_way(real: Callable[..., None]) -> Callable[..., None]:
-    """The second process's work, ended (as a crash ends it) once it wrote its first series."""
+def deaf(real: Callable[..., None]) -> Callable[..., None]:
+    """The second process's work, ended (as a crash ends it) once it is asked to count the rows no batch read."""
 
-    def helper(writer: Connection, path: Path, period: object, gathered: object, paging: object, parts: Callable[..., object],
-               spool: object) -> None:
-        def dying(page: object) -> object:
-            written = parts(page)
+    class Dying:
+        def __init__(self, pipe: Connection) -> None:
+            self.send, self.pipe = pipe.send, pipe
+
+        def recv(self) -> object:
             os._exit(3)
-            return written
 
-        real(writer, path, period, gathered, paging, dying, spool)
+    return lambda pipe, *rest: real(Dying(pipe), *rest)
+
+
+def dying(real: Callable[..., None], at: int) -> Callable[..., None]:
+    """The second process's work, ended (as a crash ends it) as it writes its `at`-th series
+    (with batches of one topic, each of its batches has one series)."""
+
+    def helper(pipe: Connection, gathering: BinaryIO, path: Path, period: object, gathered: object, paging: object,
+               parts: Callable[..., object], spool: object) -> None:
+        written = itertools.count(1)
+
+        def parts_or_die(page: object) -> object:
+            if next(written) == at:
+                os._exit(3)
+            return parts(page)
+
+        real(pipe, gathering, path, period, gathered, paging, parts_or_die, spool)
 
     return helper
 

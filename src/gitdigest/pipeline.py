@@ -218,12 +218,6 @@ def _streamed(
         gathered = streaming.Gathered.of(period, people)
         spooled = streaming.read(idx, period, gathered, paging, parts, progress, locked.close if alone else None)
         tally = gathered.tally
-        done = len(period.rows) - len(gathered.rest)
-        for row, msg in idx.each(gathered.rest):
-            tally.add((msg.epoch, row), msg)
-            done += 1
-            if not done % 5000:
-                progress("digesting", done, len(period.rows))
         known = Known(gathered.placed, gathered.known(), tally)
         received = gathered.heard.reviews(reviews.given(tally.replies, people, known), known)
     if tally.first is None or tally.last is None:

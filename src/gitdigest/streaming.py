@@ -4,16 +4,18 @@ Reading a whole archive's topics and messages back from the index and decoding t
 most of such a digest (at 500,000 messages, decoding alone takes about as long as git
 takes to read the archive), and each batch of topics (`corpus.batches`) is read and
 reported on its own. So from `TWO_FROM` rows a second process, forked with the period
-already read, takes every other batch through a connection of its own: it writes those
-batches' series to a spool file of its own and hands back what it gathered beside them
-(`Gathered.part`), which this process merges into its own. Each message is counted once,
-whichever process read it (people/tally.py), and each series is written by the one process
-that read its topic.
+already read, takes every other batch through a connection of its own. It writes those
+batches' series to a spool file of its own, and what each batch gathered beside them
+(`Gathered.part`) to another file, which this process reads and merges between its own
+batches. Then the rows that no batch read are counted, half in each process. Each message
+is counted once, whichever process read it (people/tally.py), and each series is written
+by the one process that read its topic.
 
 Both processes read one state of the index: the writer's lock, which every update holds
 while it commits, is held from before this process's first read until the second one has
-made its own. When an update holds it, or the second process fails, this process reads
-every batch itself. The digest is the same either way, byte for byte (tests/test_stream.py).
+made its own. When an update holds it, this process reads every batch itself; when the
+second process fails, this one does what it did not hand over. The digest is the same
+either way, byte for byte (tests/test_stream.py).
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ import dataclasses
 import datetime
 import itertools
 import multiprocessing
+import os
+import pickle
 import signal
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import BinaryIO
 
 from gitdigest import index
 from gitdigest.index import Index, corpus, file
@@ -46,8 +52,6 @@ Parts = Callable[[Page], Sequence[str]]
 Paging = Callable[[Index], Callable[[SeriesReport], Page]]
 """Given the index a process reads, a report's page (with the texts the report prints, read there)."""
 Progress = Callable[[str, int, int], None]
-Answer = tuple["Gathered", list[tuple[datetime.datetime, str, int, tuple[int, ...], int]]]
-"""What the second process gathered, and where its series lie in its spool file."""
 
 
 @dataclass
@@ -55,7 +59,7 @@ class Gathered:
     """What a streamed digest's batches gather beside their series."""
 
     tally: Tally
-    """The period's messages that the batches read, each counted once."""
+    """The period's messages that were read, each counted once."""
     heard: reviews.Heard
     placed: set[str]
     """The message-ids the series hold (the tally's `placed`)."""
@@ -80,26 +84,33 @@ class Gathered:
         self.placed.update(placed(reports))
         self.topical.update((m.msgid, (number, m)) for topic in batch.topics for rev in topic.revisions for m in rev.messages
                             if m.is_contribution and m.review_trailers)
-        for row, msg in loaded.items():  # once their series are placed: the tally keeps no candidate left out
-            if row in self.rest:
-                self.tally.add((msg.epoch, row), msg)
-                self.rest.discard(row)
+        self.count((row, msg) for row, msg in loaded.items() if row in self.rest)  # once their series are placed
         answers = replies_by_parent(unique([*batch.inside, *batch.replies]))
         self.heard.add(reports, answers)
         unanswered = set(stats.unanswered_among([r.revision for r in reports], answers))
         self.left.extend((r.revision.date, r.revision.key) for r in reports if r.revision.key in unanswered)
         return reports
 
+    def count(self, rows: Iterable[tuple[int, Message]]) -> None:
+        """Count these rows of the rest."""
+        for row, msg in rows:
+            self.tally.add((msg.epoch, row), msg)
+            self.rest.discard(row)
+
+    def fresh(self) -> Gathered:
+        """Nothing gathered yet, beside this: one batch's own, counting from the same rest
+        and placing in the same series' message-ids."""
+        return Gathered(self.tally.like(), reviews.Heard(self.heard.identity), self.placed, self.rest)
+
     def part(self) -> Gathered:
-        """What this gathered, without what it was given of the period: for another process's `merge`."""
-        return dataclasses.replace(self, tally=self.tally.part(), heard=self.heard.part())
+        """What this gathered, but the message-ids placed and the rows left: for another
+        process's `merge` (`_Helper` hands those over on their own)."""
+        return dataclasses.replace(self, tally=self.tally.part(), heard=self.heard.part(), placed=set(), rest=set())
 
     def merge(self, other: Gathered) -> None:
-        """Add what `other` gathered of the same period's other batches."""
-        self.placed |= other.placed
+        """Add what `other` gathered of other batches of the same period."""
         self.tally.merge(other.tally)
         self.heard.merge(other.heard)
-        self.rest &= other.rest
         for msgid, (number, msg) in other.topical.items():
             if self.topical.get(msgid, (-1, None))[0] < number:
                 self.topical[msgid] = (number, msg)
@@ -131,15 +142,16 @@ def read(
     idx: Index, period: index.Rows, gathered: Gathered, paging: Paging, parts: Parts, progress: Progress,
     let_go: Callable[[], None] | None,
 ) -> Spool:
-    """Every batch of `period`'s topics, its series spooled and the rest `gathered`; in two
-    processes for a long period when `let_go` is given: it lets go of the writer's lock, which
-    the caller holds since before its first read (call within `Index.reading`)."""
+    """Every batch of `period`'s topics, their series spooled, and every row of the period
+    `gathered`; in two processes for a long period when `let_go` is given: it lets go of the
+    writer's lock, which the caller holds since before its first read (call within `Index.reading`)."""
     fork = "fork" in multiprocessing.get_all_start_methods()
     if let_go is None or not fork or len(period.rows) < TWO_FROM:
         if let_go is not None:
             let_go()
         spool = Spool()
         _batches(idx, period, gathered, paging, parts, progress, spool, (0, 1))
+        _rest(idx, period, gathered, sorted(gathered.rest), progress)
         return spool
     theirs = Spool()  # made before the fork: the second process writes the file, this one reads it
     helper = _Helper(idx.path, period, gathered, paging, parts, theirs)
@@ -148,14 +160,18 @@ def read(
         let_go()
         spool = Spool()
         _batches(idx, period, gathered, paging, parts, progress, spool, (0, 2), helper.progress)
-        answer = helper.answer()
-        if answer is None:
-            theirs.close()
-            _batches(idx, period, gathered, paging, parts, progress, spool, (1, 2))
-        else:
-            gathered.merge(answer[0])
-            theirs.where = answer[1]
-            spool.join(theirs)
+        finished = helper.done()
+        theirs.where = helper.where
+        spool.join(theirs)
+        if not finished:  # it failed: what it did not hand over is read here
+            _batches(idx, period, gathered, paging, parts, progress, spool, (1, 2), skip=helper.batches)
+            _rest(idx, period, gathered, sorted(gathered.rest), progress)
+            return spool
+        rest = sorted(gathered.rest)
+        asked = helper.ask(rest[1::2])
+        _rest(idx, period, gathered, rest[0::2], progress)
+        if not (asked and helper.counted()):
+            _rest(idx, period, gathered, rest[1::2], progress)
         return spool
     finally:
         helper.end()
@@ -163,57 +179,111 @@ def read(
 
 def _batches(
     idx: Index, period: index.Rows, gathered: Gathered, paging: Paging, parts: Parts, progress: Progress, spool: Spool,
-    share: tuple[int, int], elsewhere: Callable[[], int] = lambda: 0,
+    share: tuple[int, int], elsewhere: Callable[[], int] = lambda: 0, skip: Container[int] = (),
 ) -> None:
-    """The batches of `share` (corpus.batches): series to `spool`, the rest to `gathered`."""
+    """The batches of `share` (corpus.batches) but those in `skip`: their series to `spool`,
+    the rest to `gathered`; `elsewhere` merges what the other process handed over meanwhile,
+    and says how many rows it counted."""
     page = paging(idx)
     total = len(period.rows)
     for number, (batch, loaded) in zip(itertools.count(*share), corpus.batches(idx, period, share)):
-        spool.write(map(page, gathered.take(number, batch, loaded)), parts)
+        if number not in skip:
+            spool.write(map(page, gathered.take(number, batch, loaded)), parts)
         progress("digesting", min(total - len(gathered.rest) + elsewhere(), total), total)
 
 
+def _rest(idx: Index, period: index.Rows, gathered: Gathered, rows: Sequence[int], progress: Progress) -> None:
+    """Count `rows`, which no batch read, one at a time."""
+    total = len(period.rows)
+    for done, found in enumerate(idx.each(rows), 1):
+        gathered.count((found,))
+        if not done % 5000:
+            progress("digesting", total - len(gathered.rest), total)
+
+
 class _Helper:
-    """The second process: it takes every other batch (the odd ones)."""
+    """The second process: it takes the odd batches, handing over what each gathered as it
+    goes (a batch's `Gathered.part` and its series' message-ids, merged here between this
+    process's own batches), then the rows it did not count; then it counts the rows it is
+    asked to of those no batch read, and hands them over."""
 
     def __init__(self, path: Path, period: index.Rows, gathered: Gathered, paging: Paging, parts: Parts, spool: Spool) -> None:
         context = multiprocessing.get_context("fork")
-        self.reader, writer = context.Pipe(duplex=False)
+        self.pipe, theirs = context.Pipe()
+        # What it gathered of each batch goes to a file, and the pipe says where: it never
+        # waits for this process to read it (a batch's part is far larger than what a pipe
+        # holds), and this one reads it between its own batches.
+        self.parts = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `end`
         # Forked: it starts with the period, the report's functions and an empty tally of
         # its own, none of them sent; it opens the index anew (a connection does not cross a fork).
-        self.process = context.Process(target=_help, args=(writer, path, period, gathered, paging, parts, spool), daemon=True)
+        self.process = context.Process(target=_help, args=(theirs, self.parts, path, period, gathered, paging, parts, spool), daemon=True)
         self.process.start()
-        writer.close()
-        self.counted = 0
-        self.answered: Answer | None = None
+        theirs.close()
+        self.into = gathered
+        """This process's gathering, into which what it hands over is merged."""
+        self.rows = 0
+        """How many rows it said it counted."""
+        self.batches: set[int] = set()
+        """The batches it handed over."""
+        self.where: list[tuple[datetime.datetime, str, int, tuple[int, ...], int]] = []
+        """Where the series of those batches lie in its spool."""
+        self.left: set[int] | None = None
+        """The rows it did not count, once it read all its batches."""
+        self.finished = False
 
     def ready(self) -> bool:
         """Wait until it reads the index (or failed): its state of the index is then this one's."""
         return self._next()
 
     def progress(self) -> int:
-        """How many rows it has counted so far, as far as it said (some this one counted too)."""
-        while self.reader.poll() and self._next():
+        """Merge what it handed over so far; how many rows it counted (some of them this one counted too)."""
+        while self.pipe.poll() and self._next():
             pass
-        return self.counted
+        return self.rows
 
-    def answer(self) -> Answer | None:
-        """What it gathered and where its series lie in its spool; None when it failed."""
-        while self.answered is None and self._next():
+    def done(self) -> bool:
+        """Wait until it read every batch of its share, merging them, and then take the rows it
+        did not count; False when it failed first."""
+        while self.left is None and self._next():
             pass
-        return self.answered
+        if self.left is None:
+            return False
+        self.into.rest &= self.left
+        return True
+
+    def ask(self, rows: list[int]) -> bool:
+        """Ask it to count `rows`; whether it could be asked."""
+        try:
+            self.pipe.send(rows)
+        except OSError:
+            return False
+        self.finished = not rows
+        return True
+
+    def counted(self) -> bool:
+        """Wait until it counted the rows asked, merging them; False when it failed first."""
+        while not self.finished and self._next():
+            pass
+        return self.finished
 
     def _next(self) -> bool:
-        """Take its next message: how many rows it counted, or its answer. False when it ended
-        without one more (it failed, or said all)."""
+        """Take its next message. False when it ended without one more (it failed, or said all)."""
         try:
-            message = self.reader.recv()
+            kind, *what = self.pipe.recv()
         except (EOFError, OSError):
             return False
-        if isinstance(message, int):
-            self.counted = message
-        else:
-            self.answered = message
+        if kind == "batch":
+            number, start, end, self.rows = what
+            part, held, where = pickle.loads(os.pread(self.parts.fileno(), end - start, start))
+            self.into.merge(part)
+            self.into.placed |= held
+            self.batches.add(number)
+            self.where.extend(where)
+        elif kind == "left":
+            self.left = what[0]
+        elif kind == "counted":
+            self.into.merge(what[0])
+            self.finished = True
         return True
 
     def end(self) -> None:
@@ -221,15 +291,33 @@ class _Helper:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
-        self.reader.close()
+        self.pipe.close()
+        self.parts.close()
 
 
-def _help(writer: Connection, path: Path, period: index.Rows, gathered: Gathered, paging: Paging, parts: Parts, spool: Spool) -> None:
-    """The second process's work: the odd batches. Whatever fails, it ends without its answer,
-    and the first process reads those batches itself."""
+def _help(
+    pipe: Connection, gathering: BinaryIO, path: Path, period: index.Rows, gathered: Gathered, paging: Paging, parts: Parts,
+    spool: Spool,
+) -> None:
+    """The second process's work (see `_Helper`). Whatever fails, it ends at once, and the
+    first process does what it did not hand over."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the first process's to handle
     with contextlib.suppress(Exception), Index(path, file.connect(path)) as mine, mine.reading():
         mine.count()  # its first read, while the first process holds the writer's lock
-        writer.send(0)
-        _batches(mine, period, gathered, paging, parts, lambda _stage, done, _total: writer.send(done), spool, (1, 2))
-        writer.send((gathered.part(), spool.where))
+        pipe.send(("ready",))
+        page = paging(mine)
+        for number, (batch, loaded) in zip(itertools.count(1, 2), corpus.batches(mine, period, (1, 2))):
+            one, written = gathered.fresh(), len(spool.where)
+            reports = one.take(number, batch, loaded)
+            spool.write(map(page, reports), parts)
+            data = pickle.dumps((one.part(), set(placed(reports)), spool.where[written:]), pickle.HIGHEST_PROTOCOL)
+            start = gathering.tell()
+            gathering.write(data)
+            gathering.flush()
+            pipe.send(("batch", number, start, start + len(data), len(period.rows) - len(gathered.rest)))
+        pipe.send(("left", gathered.rest))
+        rows = pipe.recv()
+        if rows:
+            one = gathered.fresh()
+            one.count(mine.each(rows))
+            pipe.send(("counted", one.part()))

@@ -3,8 +3,9 @@
 A whole-archive digest streams its messages through a `Tally` in whatever order its topics
 bring them (pipeline.stream), and a short one feeds it the messages it holds: both count
 the same, because each message comes with its place in the period (its row), and what
-depends on order is decided by rows. For the same reason two tallies of one period, each fed
-part of its rows (two processes), `merge` into the tally of all of them.
+depends on order is decided by rows. For the same reason tallies of one period, each fed
+some of its rows (in two processes), `merge` into the tally of all of them, a row fed to
+two of them counted once.
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ class Tally:
         if not msg.is_contribution and msg.review_trailers:
             self._replies.append((place, msg))
 
+    def like(self) -> Tally:
+        """An empty tally of the same period (the same message-ids, the same series' message-ids)."""
+        return Tally(self.firsts, self.copied, self.placed)
+
     def part(self) -> Tally:
         """What this tally counted, without the period's message-ids it was given: what another
         process's tally `merge`s (small to hand over, where those are the whole archive's)."""
@@ -82,13 +87,12 @@ class Tally:
         return part
 
     def merge(self, other: Tally) -> None:
-        """Count what `other`, a tally of the same period fed some of its rows, counted: a row
-        both were fed counts once."""
-        _join(self._robots, other._robots)
-        _join(self._patches, other._patches)
-        _join(self._cut, other._cut)
-        _join(self._left_out, other._left_out)
-        _join(self._replies, other._replies)
+        """Count what `other`, a tally of the same period, counted: a row both were fed counts once."""
+        self._robots.extend(other._robots)
+        self._patches.extend(other._patches)
+        self._cut.extend(other._cut)
+        self._left_out.extend(other._left_out)
+        self._replies.extend(other._replies)
         for msgid, (place, msg) in other._latest.items():
             held = self._latest.get(msgid)
             if held is None or held[0] < place:
@@ -100,7 +104,7 @@ class Tally:
     @property
     def robots(self) -> Counter[str]:
         """Messages by each robot (`reviews.bot_of`)."""
-        return Counter(bot for _place, bot in self._robots)
+        return Counter(dict(self._robots).values())
 
     @property
     def count(self) -> int:
@@ -133,14 +137,9 @@ class Tally:
         return held[1] if held else None
 
 
-def _join(mine: list[tuple[Place, _T]], theirs: list[tuple[Place, _T]]) -> None:
-    """Add to `mine` the items of `theirs` at places it does not have."""
-    have = {place for place, _item in mine}
-    mine.extend(item for item in theirs if item[0] not in have)
-
-
 def _ordered(items: list[tuple[Place, _T]]) -> list[_T]:
-    return [item for _row, item in sorted(items, key=lambda one: one[0])]
+    """The items by place, each place once (two tallies merged may both have counted a row)."""
+    return [item for _place, item in sorted(dict(items).items(), key=lambda one: one[0])]
 
 
 class Known(Mapping[str, Message]):
