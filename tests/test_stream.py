@@ -139,10 +139,15 @@ def test_a_second_process_takes_every_other_batch(tricky: pipeline.Request, monk
     the rows no batch read: the digest is the one-process digest."""
     asked: list[int] = []
     counted: list[bool] = []
-    ask, done = streaming._Helper.ask, streaming._Helper.counted
+    busy: list[bool] = []
+    ask, done, batches = streaming._Helper.ask, streaming._Helper.counted, streaming._batches
     monkeypatch.setattr(streaming._Helper, "ask", lambda self, rows: asked.extend(rows) or ask(self, rows))
     monkeypatch.setattr(streaming._Helper, "counted", lambda self: counted.append(done(self)) or counted[-1])
+    assert tricky.index is not None
+    lock = index.WriteLock(tricky.index)
+    monkeypatch.setattr(streaming, "_batches", lambda *args, **kwargs: busy.append(lock.busy()) or batches(*args, **kwargs))
     alone, spooled = two_ways(tricky, monkeypatch)
+    assert busy and not any(busy), "once the second process has read, the writer's lock is free (an update may run)"
     assert len(spooled.files) == 2
     assert series_in(spooled, 0) and series_in(spooled, 1), "each process wrote some of the series"
     assert series_in(spooled, 0) + series_in(spooled, 1) == len(json.loads(alone)["series"])
@@ -183,15 +188,15 @@ def deaf(real: Callable[..., None]) -> Callable[..., None]:
         def recv(self) -> object:
             os._exit(3)
 
-    return lambda pipe, *rest: real(Dying(pipe), *rest)
+    return lambda ends, *rest: real((Dying(ends[0]), ends[1]), *rest)
 
 
 def dying(real: Callable[..., None], at: int) -> Callable[..., None]:
     """The second process's work, ended (as a crash ends it) as it writes its `at`-th series
     (with batches of one topic, each of its batches has one series)."""
 
-    def helper(pipe: Connection, gathering: BinaryIO, path: Path, period: object, gathered: object, paging: object,
-               parts: Callable[..., object], spool: object) -> None:
+    def helper(ends: tuple[Connection, Connection], gathering: BinaryIO, path: Path, period: object, gathered: object,
+               paging: object, parts: Callable[..., object], spool: object) -> None:
         written = itertools.count(1)
 
         def parts_or_die(page: object) -> object:
@@ -199,7 +204,7 @@ def dying(real: Callable[..., None], at: int) -> Callable[..., None]:
                 os._exit(3)
             return parts(page)
 
-        real(pipe, gathering, path, period, gathered, paging, parts_or_die, spool)
+        real(ends, gathering, path, period, gathered, paging, parts_or_die, spool)
 
     return helper
 

@@ -44,6 +44,8 @@ from gitdigest.people.tally import Tally
 from gitdigest.render.spool import Page, Spool
 from gitdigest.series import classify
 
+SILENT = 300
+"""Seconds the first process waits for a word from the second (a batch takes well under one)."""
 TWO_FROM = 10_000
 """A period of this many rows or more is read in two processes: below it, a second process
 saves little more than starting it costs (io-uring's 33,495 rows, whole, in JSON: 1.59 s in
@@ -83,8 +85,8 @@ class Gathered:
         firsts = self.tally.firsts
         reports = classify.classify(batch.topics, lambda rev: any(m.msgid in firsts for m in rev.messages))
         self.placed.update(placed(reports))
-        self.topical.update((m.msgid, (number, m)) for topic in batch.topics for rev in topic.revisions for m in rev.messages
-                            if m.is_contribution and m.review_trailers)
+        self._topical((m.msgid, (number, m)) for topic in batch.topics for rev in topic.revisions for m in rev.messages
+                      if m.is_contribution and m.review_trailers)
         self.count((row, msg) for row, msg in loaded.items() if row in self.rest)  # once their series are placed
         answers = replies_by_parent(unique([*batch.inside, *batch.replies]))
         self.heard.add(reports, answers)
@@ -112,10 +114,15 @@ class Gathered:
         """Add what `other` gathered of other batches of the same period."""
         self.tally.merge(other.tally)
         self.heard.merge(other.heard)
-        for msgid, (number, msg) in other.topical.items():
+        self._topical(other.topical.items())
+        self.left.extend(other.left)
+
+    def _topical(self, found: Iterable[tuple[str, tuple[int, Message]]]) -> None:
+        """Keep of each message-id its copy in the latest batch, as one process reading the
+        batches in order does, whatever order batches come in (from two processes)."""
+        for msgid, (number, msg) in found:
             if self.topical.get(msgid, (-1, None))[0] < number:
                 self.topical[msgid] = (number, msg)
-        self.left.extend(other.left)
 
     def known(self) -> dict[str, Message]:
         """`topical`'s messages by message-id."""
@@ -217,7 +224,8 @@ class _Helper:
         self.parts = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `end`
         # Forked: it starts with the period, the report's functions and an empty tally of
         # its own, none of them sent; it opens the index anew (a connection does not cross a fork).
-        self.process = context.Process(target=_help, args=(theirs, self.parts, path, period, gathered, paging, parts, spool), daemon=True)
+        self.process = context.Process(target=_help, args=((theirs, self.pipe), self.parts, path, period, gathered, paging, parts, spool),
+                                       daemon=True)
         self.process.start()
         theirs.close()
         self.into = gathered
@@ -268,8 +276,12 @@ class _Helper:
         return self.finished
 
     def _next(self) -> bool:
-        """Take its next message. False when it ended without one more (it failed, or said all)."""
+        """Take its next message. False when it ended without one more (it failed, or said all),
+        or said nothing for `SILENT` seconds (it is stopped: this process does its work)."""
         try:
+            if not self.pipe.poll(SILENT):
+                self.process.kill()
+                return False
             kind, *what = self.pipe.recv()
         except (EOFError, OSError):
             return False
@@ -297,12 +309,15 @@ class _Helper:
 
 
 def _help(
-    pipe: Connection, gathering: BinaryIO, path: Path, period: index.Rows, gathered: Gathered, paging: Paging, parts: Parts,
-    spool: Spool,
+    ends: tuple[Connection, Connection], gathering: BinaryIO, path: Path, period: index.Rows, gathered: Gathered, paging: Paging,
+    parts: Parts, spool: Spool,
 ) -> None:
     """The second process's work (see `_Helper`). Whatever fails, it ends at once, and the
-    first process does what it did not hand over."""
+    first process does what it did not hand over; when the first ends, so does it (its pipe
+    is closed: the first's end of it is closed here)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the first process's to handle
+    pipe, first = ends
+    first.close()
     with contextlib.suppress(Exception), Index(path, file.connect(path)) as mine, mine.reading():
         mine.count()  # its first read, while the first process holds the writer's lock
         pipe.send(("ready",))

@@ -242,7 +242,11 @@ class WriteLock:
                 return
             yield True
         finally:
-            os.close(fd)  # closing the last descriptor releases the lock
+            # An flock belongs to the open file, which a forked process shares (streaming.py's
+            # second reader, ingest's workers): unlocking, not closing this descriptor alone,
+            # lets go of it while a process that inherited the descriptor still runs.
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     def busy(self) -> bool:
         """Another process holds the lock now."""
