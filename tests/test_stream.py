@@ -103,16 +103,17 @@ def test_copies_and_replies_across_series_stream_as_held(tmp_path: Path, monkeyp
     assert [m["msgid"] for m in report["left_out"]] == ["odd@x"]  # type: ignore[union-attr]
 
 
-def two_ways(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Spool]:
+def two_ways(request: pipeline.Request, monkeypatch: pytest.MonkeyPatch, notes: list[str] | None = None) -> tuple[str, Spool]:
     """The whole archive's JSON made in one process, and the spool of the same digest made where
-    a second process may take every other batch: (its JSON, equal to the first, and its spool)."""
+    a second process may take every other batch: (its JSON, equal to the first, and its spool);
+    the digest's notes go to `notes`."""
     with monkeypatch.context() as patch:
         patch.setattr(streaming, "TWO_FROM", 10**9)
         alone = streamed(request, monkeypatch, streams=True)
     with monkeypatch.context() as patch:
         patch.setattr(streaming, "TWO_FROM", 0)
         patch.setattr(corpus, "BATCH", 1)
-        digest, spooled = pipeline.stream(request, render_json.series_parts)
+        digest, spooled = pipeline.stream(request, render_json.series_parts, note=(notes if notes is not None else []).append)
         assert spooled is not None
         assert "".join(render.pieces(digest, Format.JSON, spooled)) == alone
     return alone, spooled
@@ -167,15 +168,25 @@ def test_an_update_holding_the_lock_keeps_the_digest_in_one_process(tricky: pipe
 def test_a_second_process_that_fails_leaves_its_batches_to_the_first(tricky: pipeline.Request, monkeypatch: pytest.MonkeyPatch) -> None:
     """One that ends before it reads the index, during its first batch, after it handed over
     a few batches (whose series it wrote are kept), or once it read all its batches but
-    before it counted the rows it was asked to count: the rest of its work is done here."""
+    before it counted the rows it was asked to count, or that fails with an error: the rest of
+    its work is done here, and a note says so."""
     real = streaming._help
-    every = series_in(two_ways(tricky, monkeypatch)[1], 1)  # what it writes when it does not fail
-    for name, helper, kept in (("ended at once", lambda *_args: os._exit(3), 0), ("died in its first batch", dying(real, 1), 0),
-                               ("died after three batches", dying(real, 4), 3), ("died when asked to count", deaf(real), every)):
+    notes: list[str] = []
+    every = series_in(two_ways(tricky, monkeypatch, notes)[1], 1)  # what it writes when it does not fail
+    assert notes == []
+    for name, helper, kept, said in (
+        ("ended at once", lambda *_args: os._exit(3), 0, "exit status 3"),
+        ("died in its first batch", dying(real, 1), 0, "exit status 3"),
+        ("died after three batches", dying(real, 4), 3, "exit status 3"),
+        ("died when asked to count", deaf(real), every, "exit status 3"),
+        ("failed in its first batch", dying(real, 1, ValueError("no room")), 0, "ValueError: no room"),
+    ):
         with monkeypatch.context() as patch:
             patch.setattr(streaming, "_help", helper)
-            _alone, spooled = two_ways(tricky, monkeypatch)
+            notes.clear()
+            _alone, spooled = two_ways(tricky, monkeypatch, notes)
         assert series_in(spooled, 1) == kept, name
+        assert len(notes) == 1 and f"the second process reading the index stopped ({said})" in notes[0], name
 
 
 def deaf(real: Callable[..., None]) -> Callable[..., None]:
@@ -191,9 +202,9 @@ def deaf(real: Callable[..., None]) -> Callable[..., None]:
     return lambda ends, *rest: real((Dying(ends[0]), ends[1]), *rest)
 
 
-def dying(real: Callable[..., None], at: int) -> Callable[..., None]:
+def dying(real: Callable[..., None], at: int, error: Exception | None = None) -> Callable[..., None]:
     """The second process's work, ended (as a crash ends it) as it writes its `at`-th series
-    (with batches of one topic, each of its batches has one series)."""
+    (with batches of one topic, each of its batches has one series); or failing there with `error`."""
 
     def helper(ends: tuple[Connection, Connection], gathering: BinaryIO, path: Path, period: object, gathered: object,
                paging: object, parts: Callable[..., object], spool: object) -> None:
@@ -201,6 +212,8 @@ def dying(real: Callable[..., None], at: int) -> Callable[..., None]:
 
         def parts_or_die(page: object) -> object:
             if next(written) == at:
+                if error is not None:
+                    raise error
                 os._exit(3)
             return parts(page)
 

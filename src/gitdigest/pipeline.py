@@ -216,7 +216,7 @@ def _streamed(
         if not corpus.is_long(idx, period):
             return None
         gathered = streaming.Gathered.of(period, people)
-        spooled = streaming.read(idx, period, gathered, paging, parts, progress, locked.close if alone else None)
+        spooled = streaming.read(idx, period, gathered, paging, parts, progress, locked.close if alone else None, note)
         tally = gathered.tally
         known = Known(gathered.placed, gathered.known(), tally)
         received = gathered.heard.reviews(reviews.given(tally.replies, people, known), known)

@@ -148,11 +148,12 @@ def still(idx: Index) -> Iterator[bool]:
 
 def read(
     idx: Index, period: index.Rows, gathered: Gathered, paging: Paging, parts: Parts, progress: Progress,
-    let_go: Callable[[], None] | None,
+    let_go: Callable[[], None] | None, note: Callable[[str], None],
 ) -> Spool:
     """Every batch of `period`'s topics, their series spooled, and every row of the period
     `gathered`; in two processes for a long period when `let_go` is given: it lets go of the
-    writer's lock, which the caller holds since before its first read (call within `Index.reading`)."""
+    writer's lock, which the caller holds since before its first read (call within
+    `Index.reading`). A second process that fails is noted (the digest is the same)."""
     fork = "fork" in multiprocessing.get_all_start_methods()
     if let_go is None or not fork or len(period.rows) < TWO_FROM:
         if let_go is not None:
@@ -172,6 +173,7 @@ def read(
         theirs.where = helper.where
         spool.join(theirs)
         if not finished:  # it failed: what it did not hand over is read here
+            note(f"the second process reading the index stopped{helper.why()}: this one read the rest")
             _batches(idx, period, gathered, paging, parts, progress, spool, (1, 2), skip=helper.batches)
             _rest(idx, period, gathered, sorted(gathered.rest), progress)
             return spool
@@ -179,6 +181,7 @@ def read(
         asked = helper.ask(rest[1::2])
         _rest(idx, period, gathered, rest[0::2], progress)
         if not (asked and helper.counted()):
+            note(f"the second process reading the index stopped{helper.why()}: this one counted its rows")
             _rest(idx, period, gathered, rest[1::2], progress)
         return spool
     finally:
@@ -239,6 +242,8 @@ class _Helper:
         self.left: set[int] | None = None
         """The rows it did not count, once it read all its batches."""
         self.finished = False
+        self.failure = ""
+        """What it said went wrong, if it said."""
 
     def ready(self) -> bool:
         """Wait until it reads the index (or failed): its state of the index is then this one's."""
@@ -297,7 +302,17 @@ class _Helper:
         elif kind == "counted":
             self.into.merge(what[0])
             self.finished = True
+        elif kind == "failed":
+            self.failure = what[0]
         return True
+
+    def why(self) -> str:
+        """What it said went wrong, as ` (...)`, or how it ended."""
+        self.process.join(1)
+        if self.failure:
+            return f" ({self.failure})"
+        code = self.process.exitcode
+        return f" (exit status {code})" if code else ""
 
     def end(self) -> None:
         """Stop it, if it still runs (this process failed, or was interrupted), and reap it."""
@@ -318,7 +333,20 @@ def _help(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the first process's to handle
     pipe, first = ends
     first.close()
-    with contextlib.suppress(Exception), Index(path, file.connect(path)) as mine, mine.reading():
+    try:
+        _second(pipe, gathering, path, period, gathered, paging, parts, spool)
+    except Exception as err:  # said to the first process, which does the work instead
+        with contextlib.suppress(Exception):
+            pipe.send(("failed", f"{type(err).__name__}: {str(err)[:200]}"))
+
+
+def _second(
+    pipe: Connection, gathering: BinaryIO, path: Path, period: index.Rows, gathered: Gathered, paging: Paging, parts: Parts,
+    spool: Spool,
+) -> None:
+    """The odd batches, their series to `spool` and what they gathered to `gathering`; then
+    the rows it is asked to count."""
+    with Index(path, file.connect(path)) as mine, mine.reading():
         mine.count()  # its first read, while the first process holds the writer's lock
         pipe.send(("ready",))
         page = paging(mine)
