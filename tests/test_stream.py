@@ -14,6 +14,9 @@ import datetime
 import itertools
 import json
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -187,6 +190,52 @@ def test_a_second_process_that_fails_leaves_its_batches_to_the_first(tricky: pip
             _alone, spooled = two_ways(tricky, monkeypatch, notes)
         assert series_in(spooled, 1) == kept, name
         assert len(notes) == 1 and f"the second process reading the index stopped ({said})" in notes[0], name
+
+
+_STALLED = """
+import os, sys, time
+from pathlib import Path
+from gitdigest import pipeline, streaming
+from gitdigest.render import json as render_json
+streaming.TWO_FROM = 0
+first, made = os.getpid(), streaming._Helper.__init__
+def init(self, *args):
+    made(self, *args)
+    print(self.process.pid, flush=True)
+def parts(page):
+    if os.getpid() == first:
+        time.sleep(600)
+    return render_json.series_parts(page)
+streaming._Helper.__init__ = init
+request = pipeline.Request(archive=Path(sys.argv[1]), range="HEAD", index=Path(sys.argv[2]), cache=Path(sys.argv[3]), texts=False)
+pipeline.stream(request, parts)
+"""
+
+
+def test_a_second_process_ends_when_the_first_is_killed(tricky: pipeline.Request) -> None:
+    """The first stalls in its first series and is killed (no `finally` runs): the second,
+    wherever it is, sees its pipe closed and ends, and the writer's lock is free."""
+    assert tricky.archive is not None and tricky.index is not None and tricky.cache is not None
+    args = [sys.executable, "-c", _STALLED, str(tricky.archive), str(tricky.index), str(tricky.cache)]
+    first = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    assert first.stdout is not None
+    second = int(first.stdout.readline())
+    time.sleep(1)  # wherever it is by now: in its batches, or waiting to be asked to count
+    first.kill()
+    first.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and alive(second):
+        time.sleep(0.1)
+    assert not alive(second), "the second process outlived the first"
+    assert not index.WriteLock(tricky.index).busy()
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie that nothing reaps has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
 
 
 def deaf(real: Callable[..., None]) -> Callable[..., None]:
