@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from gitdigest import index
-from gitdigest.index import Index, corpus, file
+from gitdigest.index import Index, Note, Progress, corpus, file
 from gitdigest.model import Message, SeriesReport, replies_by_parent, unique
 from gitdigest.people import reviews, stats
 from gitdigest.people.identity import Identity
@@ -54,7 +54,6 @@ Parts = Callable[[Page], Sequence[str]]
 """A series as the report writes it (`render.spooler`)."""
 Paging = Callable[[Index], Callable[[SeriesReport], Page]]
 """Given the index a process reads, a report's page (with the texts the report prints, read there)."""
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -148,7 +147,7 @@ def still(idx: Index) -> Iterator[bool]:
 
 def read(
     idx: Index, period: index.Rows, gathered: Gathered, paging: Paging, parts: Parts, progress: Progress,
-    let_go: Callable[[], None] | None, note: Callable[[str], None],
+    let_go: Callable[[], None] | None, note: Note,
 ) -> Spool:
     """Every batch of `period`'s topics, their series spooled, and every row of the period
     `gathered`; in two processes for a long period when `let_go` is given: it lets go of the

@@ -39,14 +39,12 @@ _CODEC = ("utf-8", "surrogatepass")
 class Spool:
     """Series' parts, `parts(page)` each, read back newest first (as `classify` orders them)."""
 
-    def __init__(self, pages: Iterable[Page] = (), parts: Callable[[Page], Sequence[str]] | None = None) -> None:
+    def __init__(self) -> None:
         # Not a `with`: the file lives until the report has read it back (`close`, or the spool dropped).
         self.files = [tempfile.TemporaryFile()]  # noqa: SIM115
         self.where: list[tuple[datetime.datetime, str, int, tuple[int, ...], int]] = []
         """Each series' date, key, where its parts start and where each ends, and in which file."""
         self._at = 0
-        if parts is not None:
-            self.write(pages, parts)
 
     def write(self, pages: Iterable[Page], parts: Callable[[Page], Sequence[str]]) -> None:
         """Add each page's series, `parts(page)`, to the spool's own file."""
