@@ -177,6 +177,18 @@ def test_a_second_process_that_fails_leaves_its_batches_to_the_first(tricky: pip
     notes: list[str] = []
     every = series_in(two_ways(tricky, monkeypatch, notes)[1], 1)  # what it writes when it does not fail
     assert notes == []
+    # The batches this process reads (the second process, forked, counts in a list of its own).
+    reads: list[None] = []
+    first, read = os.getpid(), corpus._batch
+    monkeypatch.setattr(corpus, "_batch", lambda *args: (os.getpid() == first and reads.append(None)) or read(*args))
+    with monkeypatch.context() as patch:
+        patch.setattr(streaming, "TWO_FROM", 10**9)
+        streamed(tricky, monkeypatch, streams=True)  # as two_ways first does
+        whole, reads[:] = len(reads), []
+        patch.setattr(corpus, "BATCH", 1)
+        streamed(tricky, monkeypatch, streams=True)
+        batches, reads[:] = len(reads), []
+    assert batches > 8
     for name, helper, kept, said in (
         ("ended at once", lambda *_args: os._exit(3), 0, "exit status 3"),
         ("died in its first batch", dying(real, 1), 0, "exit status 3"),
@@ -187,8 +199,11 @@ def test_a_second_process_that_fails_leaves_its_batches_to_the_first(tricky: pip
         with monkeypatch.context() as patch:
             patch.setattr(streaming, "_help", helper)
             notes.clear()
+            reads.clear()
             _alone, spooled = two_ways(tricky, monkeypatch, notes)
         assert series_in(spooled, 1) == kept, name
+        # two_ways reads the whole in one process, then every batch but those handed over (one series each)
+        assert len(reads) == whole + batches - kept, f"{name}: this process read no batch it was handed"
         assert len(notes) == 1 and f"the second process reading the index stopped ({said})" in notes[0], name
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
-import itertools
 import multiprocessing
 import os
 import pickle
@@ -196,9 +195,8 @@ def _batches(
     and says how many rows it counted."""
     page = paging(idx)
     total = len(period.rows)
-    for number, (batch, loaded) in zip(itertools.count(*share), corpus.batches(idx, period, share)):
-        if number not in skip:
-            spool.write(map(page, gathered.take(number, batch, loaded)), parts)
+    for number, batch, loaded in corpus.batches(idx, period, share, skip):
+        spool.write(map(page, gathered.take(number, batch, loaded)), parts)
         progress("digesting", min(total - len(gathered.rest) + elsewhere(), total), total)
 
 
@@ -349,7 +347,7 @@ def _second(
         mine.count()  # its first read, while the first process holds the writer's lock
         pipe.send(("ready",))
         page = paging(mine)
-        for number, (batch, loaded) in zip(itertools.count(1, 2), corpus.batches(mine, period, (1, 2))):
+        for number, batch, loaded in corpus.batches(mine, period, (1, 2)):
             one, written = gathered.fresh(), len(spool.where)
             reports = one.take(number, batch, loaded)
             spool.write(map(page, reports), parts)

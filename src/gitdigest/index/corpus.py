@@ -8,7 +8,7 @@ their messages, and the messages that answer them: a few hundred rows instead of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -100,12 +100,15 @@ def is_long(idx: Index, period: index.Rows) -> bool:
     return len(period.rows) >= SHORT * max(idx.count(), 1)
 
 
-def batches(idx: Index, period: index.Rows, share: tuple[int, int] = (0, 1)) -> Iterator[tuple[Corpus, dict[int, Message]]]:
+def batches(
+    idx: Index, period: index.Rows, share: tuple[int, int] = (0, 1), skip: Container[int] = (),
+) -> Iterator[tuple[int, Corpus, dict[int, Message]]]:
     """Every topic of the index, a few at a time (about `BATCH` messages), each batch with
-    its messages and the messages that answer them: a whole archive's topics, never held
-    at once. `inside` holds the batch's messages that `period` holds; with each batch, every
-    message read for it by row (call within `Index.reading`). With `share` (k, n), only
-    batches k, k + n, k + 2n, ... are read: what one of n processes takes."""
+    its number, its messages and the messages that answer them: a whole archive's topics,
+    never held at once. `inside` holds the batch's messages that `period` holds; with each
+    batch, every message read for it by row (call within `Index.reading`). With `share`
+    (k, n), only batches k, k + n, k + 2n, ... are read: what one of n processes takes; the
+    batches numbered in `skip` are passed over unread."""
     ids = frozenset(period.msgids)
     mine, every = share
     batch: list[StoredTopic] = []
@@ -114,11 +117,11 @@ def batches(idx: Index, period: index.Rows, share: tuple[int, int] = (0, 1)) -> 
         batch.append(one)
         held += len(one.rows)
         if held >= BATCH:
-            if number % every == mine:
-                yield _batch(idx, batch, ids)
+            if number % every == mine and number not in skip:
+                yield number, *_batch(idx, batch, ids)
             batch, held, number = [], 0, number + 1
-    if batch and number % every == mine:
-        yield _batch(idx, batch, ids)
+    if batch and number % every == mine and number not in skip:
+        yield number, *_batch(idx, batch, ids)
 
 
 def _batch(idx: Index, stored: Sequence[StoredTopic], ids: frozenset[str]) -> tuple[Corpus, dict[int, Message]]:
