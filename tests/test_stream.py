@@ -31,9 +31,12 @@ from test_index import streamed, tricky_mails
 
 from gitdigest import index, pipeline, render, streaming
 from gitdigest.index import Index, corpus
-from gitdigest.model import Format
+from gitdigest.mail import messages
+from gitdigest.model import Format, Message, RawMessage
+from gitdigest.people.identity import Identity
 from gitdigest.render import json as render_json
 from gitdigest.render.spool import Spool
+from gitdigest.series import grouping
 
 BATCHES = (1, 7, corpus.BATCH)
 
@@ -205,6 +208,39 @@ def test_a_second_process_that_fails_leaves_its_batches_to_the_first(tricky: pip
         # two_ways reads the whole in one process, then every batch but those handed over (one series each)
         assert len(reads) == whole + batches - kept, f"{name}: this process read no batch it was handed"
         assert len(notes) == 1 and f"the second process reading the index stopped ({said})" in notes[0], name
+
+
+def test_a_message_id_two_batches_hold_keeps_the_later_batches_copy_in_any_order() -> None:
+    """Two copies of a reviewed patch, in batches 1 and 3 (a message delivered twice, each copy
+    in a topic of its own): the copy kept is batch 3's, as one process reading batches in
+    order keeps it, whether batch 3's part is merged before batch 1 is taken (the second
+    process ran ahead) or after, and in the fallback, which takes batch 1 after merging 3."""
+    patch = "Thing.\n\nReviewed-by: Rev Iewer <rev@corp.com>\nSigned-off-by: Ann Dev <ann@dev.org>\n" + DIFF.format(n=1)
+    early, late = (
+        messages.parse(RawMessage(make_mail("p@x", "[PATCH] a: thing", "Ann Dev <ann@dev.org>", f"Mon, 24 Mar 2025 10:0{n}:00 +0000", patch),
+                                  f"{n}" * 40))
+        for n in (1, 3)
+    )
+    assert isinstance(early, Message) and isinstance(late, Message) and early.review_trailers
+    period = index.Rows((), (), ())
+
+    def gathered(*found: tuple[int, Message]) -> streaming.Gathered:
+        one = streaming.Gathered.of(period, Identity())
+        one.topical.update((msg.msgid, (number, msg)) for number, msg in found)
+        return one
+
+    for name, order in (
+        ("in order", (gathered((1, early)), gathered((3, late)))),
+        ("the second process ahead", (gathered((3, late)), gathered((1, early)))),
+    ):
+        into = streaming.Gathered.of(period, Identity())
+        for part in order:
+            into.merge(part.part())
+        assert into.known()["p@x"] is late, name
+    into = gathered((3, late))
+    topics = grouping.topics(grouping.postings([early]))
+    into.take(1, corpus.Corpus((early,), topics, (), ()), {1: early})
+    assert into.known()["p@x"] is late, "the fallback"
 
 
 _STALLED = """
